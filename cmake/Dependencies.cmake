@@ -1,0 +1,12 @@
+# Every dependency comes from a Debian 12 package installed by scripts/install-deps.sh.
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+if(SLIPWAY_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(SLIPWAY_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

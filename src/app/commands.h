@@ -1,0 +1,10 @@
+#pragma once
+// Each CLI subcommand lives in its own file and registers itself on the root app.
+#include <CLI/CLI.hpp>
+
+namespace slipway::app {
+
+void register_generate_command(CLI::App& root);
+void register_tiny_model_command(CLI::App& root);
+
+}  // namespace slipway::app

@@ -1,0 +1,21 @@
+// slipway: one binary for serving, versioning, rolling out and watching fine-tuned LLMs.
+#include <cstdio>
+#include <exception>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"slipway: from a fine-tuned weights folder to safe production"};
+  app.require_subcommand(1);
+  slipway::app::register_generate_command(app);
+  slipway::app::register_tiny_model_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "slipway: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
