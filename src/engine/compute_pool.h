@@ -3,6 +3,7 @@
 // ranges whose results do not depend on how many threads run them (batch invariance).
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 namespace slipway::engine {
 
@@ -15,7 +16,12 @@ class ComputePool {
 
   int threads() const;
   // Runs fn(begin, end) over disjoint ranges covering [0, n), in parallel; returns when done.
+  // Nested calls from inside fn run inline on the calling thread.
   void parallel_for(int64_t n, const std::function<void(int64_t begin, int64_t end)>& fn);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace slipway::engine

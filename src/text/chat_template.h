@@ -26,6 +26,9 @@ class ChatTemplate {
   // context holds messages, add_generation_prompt, bos_token, eos_token, tools, and any extra
   // variables (e.g. enable_thinking). raise_exception() and runtime errors throw TemplateError.
   virtual std::string render(const nlohmann::json& context) const = 0;
+  // Same, keeping the context's object key order (nlohmann::json sorts keys), which tojson
+  // output depends on; integer-like keys still come first, as in a JavaScript object.
+  virtual std::string render_ordered(const nlohmann::ordered_json& context) const = 0;
 };
 
 // What tokenizer_config.json says about chat and special tokens.

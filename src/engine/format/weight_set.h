@@ -26,6 +26,8 @@ class WeightSet {
   const std::filesystem::path& origin() const { return origin_; }
 
  private:
+  static std::filesystem::path first_holder(const WeightSet& set, const std::string& name);
+
   std::filesystem::path origin_;
   std::vector<std::shared_ptr<SafetensorsFile>> files_;
   std::map<std::string, const TensorView*> index_;

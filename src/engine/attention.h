@@ -1,0 +1,22 @@
+#pragma once
+// Causal softmax attention of one query head over a sequence's cached keys and values.
+#include <cstdint>
+
+#include "engine/kv_cache.h"
+
+namespace slipway::engine {
+
+struct AttentionHead {
+  int64_t layer = 0;
+  int64_t kv_offset = 0;  // kv_head * head_dim inside a cached position
+  int64_t head_dim = 0;
+  float scale = 1.0f;  // 1 / sqrt(head_dim)
+};
+
+// out = softmax(scale * q . K[j]) . V[j] over positions j in [0, n_keys), reduced in position
+// order so a query gives the same bits whether it came from a prefill chunk or a decode step.
+// scores needs n_keys floats.
+void attend(const KvCache& cache, const SequenceKv& seq, const AttentionHead& head, const float* q,
+            int64_t n_keys, float* scores, float* out);
+
+}  // namespace slipway::engine
