@@ -14,9 +14,9 @@
 namespace slipway::engine {
 
 struct ForwardRequest {
-  SequenceKv* kv = nullptr;            // blocks reserved by the caller for kv->num_tokens + n
-  std::span<const int32_t> tokens;     // new tokens at positions kv->num_tokens ...
-  bool all_logits = false;             // logits of every new position, not only the last
+  SequenceKv* kv = nullptr;         // blocks reserved by the caller for kv->num_tokens + n
+  std::span<const int32_t> tokens;  // new tokens at positions kv->num_tokens ...
+  bool all_logits = false;          // logits of every new position, not only the last
 };
 
 class ForwardPass {

@@ -20,7 +20,7 @@ std::string_view finish_reason_name(FinishReason reason);  // "stop", "length" a
 
 struct GenerationResult {
   std::string text;
-  std::vector<int32_t> tokens;       // generated ids (a stop token is included, as OpenAI counts)
+  std::vector<int32_t> tokens;        // generated ids (a stop token is included, as OpenAI counts)
   std::vector<SampledToken> samples;  // per generated token, with logprobs when asked
   FinishReason finish_reason = FinishReason::Length;
   int64_t prompt_tokens = 0;

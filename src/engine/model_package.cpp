@@ -21,7 +21,8 @@ std::shared_ptr<const ModelPackage> ModelPackage::load(const std::filesystem::pa
   package->model_ = Model::load(folder);
   const auto tokenizer_path = folder / "tokenizer.json";
   if (!std::filesystem::exists(tokenizer_path)) {
-    throw FormatError(tokenizer_path.string() + ": missing (the embedded engine needs tokenizer.json)");
+    throw FormatError(tokenizer_path.string() +
+                      ": missing (the embedded engine needs tokenizer.json)");
   }
   package->tokenizer_ = text::Tokenizer::from_file(tokenizer_path);
   const auto config_path = folder / "tokenizer_config.json";

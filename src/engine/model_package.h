@@ -4,10 +4,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/model.h"
 #include "text/chat_template.h"
@@ -31,9 +30,9 @@ class ModelPackage {
   // variables such as enable_thinking), then tokenizes without adding special tokens again.
   std::string render_chat(const nlohmann::json& messages, bool add_generation_prompt,
                           const nlohmann::json& extra_variables = nlohmann::json::object()) const;
-  std::vector<int32_t> encode_chat(const nlohmann::json& messages, bool add_generation_prompt,
-                                   const nlohmann::json& extra_variables =
-                                       nlohmann::json::object()) const;
+  std::vector<int32_t> encode_chat(
+      const nlohmann::json& messages, bool add_generation_prompt,
+      const nlohmann::json& extra_variables = nlohmann::json::object()) const;
 
   // Ids that end generation: config.json's, generation_config.json's and the tokenizer's
   // eos_token, deduplicated.

@@ -3,11 +3,10 @@
 // does, byte for byte, for the templates of Llama 3/3.1, Qwen3, Gemma 3, DeepSeek V3 and alike.
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace slipway::text {
 

@@ -6,6 +6,7 @@
 // token ids deterministically, run the engine with all_logits and the reference, and require
 //   max |engine - reference| <= 1e-4 * max |reference|   over all 64 x vocab logits.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
@@ -22,8 +23,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <sys/wait.h>
 
 #include "engine/compute_pool.h"
 #include "engine/forward_pass.h"
@@ -140,9 +139,8 @@ std::vector<float> reference_logits(const fs::path& folder, const std::vector<in
 
 void make_tiny_model(const fs::path& dir, const std::string& arch, const std::string& dtype,
                      int seed) {
-  std::string command = quote(SLIPWAY_BINARY) + " tiny-model " + quote(dir.string()) +
-                        " --arch " + arch + " --dtype " + dtype + " --seed " +
-                        std::to_string(seed);
+  std::string command = quote(SLIPWAY_BINARY) + " tiny-model " + quote(dir.string()) + " --arch " +
+                        arch + " --dtype " + dtype + " --seed " + std::to_string(seed);
   std::string output;
   ASSERT_EQ(run(command, &output), 0) << command << "\n" << output;
   ASSERT_TRUE(fs::exists(dir / "config.json")) << output;
@@ -150,8 +148,8 @@ void make_tiny_model(const fs::path& dir, const std::string& arch, const std::st
 
 // model_tools.py: random (our own writer) or variant (config patch / sharding).
 void model_tools(const std::string& args) {
-  std::string command = std::string(kPython) + " " + quote(script("model_tools.py").string()) +
-                        " " + args;
+  std::string command =
+      std::string(kPython) + " " + quote(script("model_tools.py").string()) + " " + args;
   std::string output;
   ASSERT_EQ(run(command, &output), 0) << command << "\n" << output;
 }
@@ -190,11 +188,11 @@ Comparison measure(const fs::path& engine_dir, const fs::path& reference_dir, co
     }
   }
   const std::size_t pos = worst / vocab, id = worst % vocab;
-  std::printf("[reference] %s: vocab=%lld max|ref|=%.6g max|diff|=%.3g (rel %.3g) at position %zu "
-              "token-logit %zu (engine %.9g, reference %.9g)\n",
-              reference_dir.filename().c_str(), static_cast<long long>(vocab), r.max_ref,
-              r.max_err, r.max_ref > 0 ? r.max_err / r.max_ref : 0.0, pos, id, actual[worst],
-              expected[worst]);
+  std::printf(
+      "[reference] %s: vocab=%lld max|ref|=%.6g max|diff|=%.3g (rel %.3g) at position %zu "
+      "token-logit %zu (engine %.9g, reference %.9g)\n",
+      reference_dir.filename().c_str(), static_cast<long long>(vocab), r.max_ref, r.max_err,
+      r.max_ref > 0 ? r.max_err / r.max_ref : 0.0, pos, id, actual[worst], expected[worst]);
   std::fflush(stdout);
   r.ok = true;
   return r;
@@ -218,7 +216,9 @@ struct TinyCase {
   int seed;
 };
 
-void PrintTo(const TinyCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const TinyCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ForwardReference : public ::testing::TestWithParam<TinyCase> {};
 
@@ -240,16 +240,17 @@ TEST_P(ForwardReference, ChunkedPrefillAndDecodeMatch) {
   compare(model, work, static_cast<uint64_t>(c.seed), {13, 1, 1, 1, 20, 1, 27});
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    TinyModels, ForwardReference,
-    ::testing::Values(TinyCase{"llama_f32", "llama", "f32", 11},
-                      TinyCase{"mistral_f32", "mistral", "f32", 12},
-                      TinyCase{"qwen2_f32", "qwen2", "f32", 13},
-                      TinyCase{"qwen3_f32", "qwen3", "f32", 14},
-                      TinyCase{"llama_bf16", "llama", "bf16", 15},
-                      TinyCase{"qwen3_bf16", "qwen3", "bf16", 16},
-                      TinyCase{"qwen2_f16", "qwen2", "f16", 17}),
-    [](const ::testing::TestParamInfo<TinyCase>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(TinyModels, ForwardReference,
+                         ::testing::Values(TinyCase{"llama_f32", "llama", "f32", 11},
+                                           TinyCase{"mistral_f32", "mistral", "f32", 12},
+                                           TinyCase{"qwen2_f32", "qwen2", "f32", 13},
+                                           TinyCase{"qwen3_f32", "qwen3", "f32", 14},
+                                           TinyCase{"llama_bf16", "llama", "bf16", 15},
+                                           TinyCase{"qwen3_bf16", "qwen3", "bf16", 16},
+                                           TinyCase{"qwen2_f16", "qwen2", "f16", 17}),
+                         [](const ::testing::TestParamInfo<TinyCase>& info) {
+                           return std::string(info.param.name);
+                         });
 
 // rope_scaling variants: config.json of a tiny model edited (both sides read config.json).
 // original_max_position_embeddings 64 with factors 1/4 puts the wavelengths 2*pi.. of a small
@@ -315,7 +316,9 @@ struct WriterCase {
   int shards = 1;  // > 1: split into that many shard files + index before comparing
 };
 
-void PrintTo(const WriterCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const WriterCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ForwardReferenceWriter : public ::testing::TestWithParam<WriterCase> {};
 
@@ -347,7 +350,8 @@ INSTANTIATE_TEST_SUITE_P(
                    "--arch qwen3 --seed 6 --vocab 100 --hidden 64 --heads 4 --kv-heads 4 "
                    "--head-dim 32 --dtype bf16"},
         // Qwen2 with a single KV head, F16
-        WriterCase{"qwen2_mqa_f16", "--arch qwen2 --seed 7 --vocab 90 --heads 4 --kv-heads 1 --dtype f16"},
+        WriterCase{"qwen2_mqa_f16",
+                   "--arch qwen2 --seed 7 --vocab 90 --heads 4 --kv-heads 1 --dtype f16"},
         // Mistral, 3 layers
         WriterCase{"mistral_3layers", "--arch mistral --seed 8 --layers 3 --vocab 77"},
         // Llama with attention_bias: HF puts biases on q, k, v AND o_proj
