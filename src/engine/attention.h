@@ -13,10 +13,10 @@ struct AttentionHead {
   float scale = 1.0f;  // 1 / sqrt(head_dim)
 };
 
-// out = softmax(scale * q . K[j]) . V[j] over positions j in [0, n_keys), reduced in position
-// order so a query gives the same bits whether it came from a prefill chunk or a decode step.
-// scores needs n_keys floats.
+// out = softmax(scale * q . K[j]) . V[j] over positions j in [first_key, n_keys) (first_key > 0
+// under a sliding window), reduced in position order so a query gives the same bits whether it
+// came from a prefill chunk or a decode step. scores needs n_keys floats.
 void attend(const KvCache& cache, const SequenceKv& seq, const AttentionHead& head, const float* q,
-            int64_t n_keys, float* scores, float* out);
+            int64_t first_key, int64_t n_keys, float* scores, float* out);
 
 }  // namespace slipway::engine

@@ -166,6 +166,7 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
         std::copy(v, v + kv_width, cache_.value(block, layer_index, slot));
       }
     });
+    const bool windowed = c.sliding_window && layer_index >= c.sliding_window_first_layer;
     // Every row's keys are cached before any query reads them.
     pool_.parallel_for(m * heads, [&](int64_t begin, int64_t end) {
       std::vector<float> scores;
@@ -173,11 +174,12 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
         const int64_t r = item / heads;
         const int64_t h = item % heads;
         const int64_t n_keys = s.rows[r].position + 1;
+        const int64_t first_key = windowed ? std::max<int64_t>(0, n_keys - *c.sliding_window) : 0;
         if (static_cast<int64_t>(scores.size()) < n_keys)
           scores.resize(static_cast<std::size_t>(n_keys));
         const AttentionHead head{layer_index, (h / group) * head_dim, head_dim, scale};
-        attend(cache_, *batch[s.rows[r].request].kv, head, &s.q[r * q_width + h * head_dim], n_keys,
-               scores.data(), &s.attn[r * q_width + h * head_dim]);
+        attend(cache_, *batch[s.rows[r].request].kv, head, &s.q[r * q_width + h * head_dim],
+               first_key, n_keys, scores.data(), &s.attn[r * q_width + h * head_dim]);
       }
     });
     const kernels::MatmulJob o_job[] = {{&lw.o, s.proj.data()}};

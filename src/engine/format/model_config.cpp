@@ -154,7 +154,13 @@ void read_attention_options(const JsonFields& fields, ModelConfig& config) {
   } else if (config.architecture == Architecture::Qwen2 ||
              config.architecture == Architecture::Qwen3) {
     // Qwen configs carry a sliding_window value that only applies when switched on.
-    if (fields.boolean("use_sliding_window").value_or(false)) config.sliding_window = window;
+    if (fields.boolean("use_sliding_window").value_or(false)) {
+      config.sliding_window = window;
+      config.sliding_window_first_layer = fields.integer("max_window_layers").value_or(28);
+      if (config.sliding_window_first_layer < 0) {
+        format_text::fail(fields.source(), "max_window_layers must not be negative");
+      }
+    }
   }
 }
 

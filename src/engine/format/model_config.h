@@ -39,7 +39,11 @@ struct ModelConfig {
   bool tie_word_embeddings = false;
   bool attention_bias = false;  // q/k/v biases (Qwen2 always; Llama when attention_bias=true)
   bool qk_norm = false;         // per-head RMSNorm of q and k before RoPE (Qwen3)
-  std::optional<int64_t> sliding_window;  // Mistral/Qwen2; rejected when smaller than context
+  // A query attends to the last sliding_window positions only (Mistral; Qwen when
+  // use_sliding_window), in layers from sliding_window_first_layer on (Qwen's
+  // max_window_layers, 28 when absent as in transformers).
+  std::optional<int64_t> sliding_window;
+  int64_t sliding_window_first_layer = 0;
   std::optional<int64_t> bos_token_id;
   std::vector<int64_t> eos_token_ids;  // config.json's eos_token_id, int or list
   std::string torch_dtype;             // informational

@@ -286,6 +286,27 @@ TEST(ForwardReferenceRope, ThetaAndLlama3OnQwen3) {
   compare(work / "theta", work, 23);
 }
 
+// Sliding-window attention: a window of 8 over 64 tokens (Mistral: every layer; Qwen2: layers
+// from max_window_layers on), with the prompt chunked across the window's edge.
+TEST(ForwardReferenceWindow, MistralSlidingWindow) {
+  fs::path work = case_dir("window_mistral");
+  ASSERT_NO_FATAL_FAILURE(make_tiny_model(work / "base", "mistral", "f32", 25));
+  ASSERT_NO_FATAL_FAILURE(model_tools("variant " + quote((work / "base").string()) + " " +
+                                      quote((work / "window").string()) + " --config-json " +
+                                      quote(R"({"sliding_window": 8})")));
+  compare(work / "window", work, 25, {5, 1, 9, 1, 48});
+}
+
+TEST(ForwardReferenceWindow, Qwen2SlidingWindowFromLayer) {
+  fs::path work = case_dir("window_qwen2");
+  ASSERT_NO_FATAL_FAILURE(make_tiny_model(work / "base", "qwen2", "f32", 26));
+  ASSERT_NO_FATAL_FAILURE(model_tools(
+      "variant " + quote((work / "base").string()) + " " + quote((work / "window").string()) +
+      " --config-json " +
+      quote(R"({"use_sliding_window": true, "sliding_window": 8, "max_window_layers": 2})")));
+  compare(work / "window", work, 26);
+}
+
 TEST(ForwardReferenceSharded, TwoShardsWithIndex) {
   fs::path work = case_dir("sharded");
   ASSERT_NO_FATAL_FAILURE(make_tiny_model(work / "base", "qwen3", "bf16", 24));

@@ -156,7 +156,7 @@ class Config:
             self.sliding_layers = set(range(self.num_layers))
         elif arch in ("qwen2", "qwen3") and d.get("use_sliding_window", False) and sw is not None:
             self.sliding_window = int(sw)
-            mwl = int(d.get("max_window_layers", self.num_layers))
+            mwl = int(d.get("max_window_layers", 28))  # transformers Qwen2/3 default
             self.sliding_layers = set(i for i in range(self.num_layers) if i >= mwl)
         else:
             self.sliding_layers = set()

@@ -9,8 +9,11 @@
 namespace slipway::app {
 namespace {
 
+// One folder per test: ctest runs the tests of this file as parallel processes.
 std::filesystem::path tiny_llama() {
-  auto folder = std::filesystem::path(SLIPWAY_TEST_TMP) / "tiny_model" / "tokenizer_check";
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto folder = std::filesystem::path(SLIPWAY_TEST_TMP) / "tiny_model" /
+                (std::string("tokenizer_check_") + info->name());
   std::filesystem::remove_all(folder);
   write_tiny_model(folder, {});
   return folder;

@@ -1,6 +1,8 @@
 #pragma once
 // Test helper: writes small random-weight Llama-family model folders (config.json and
 // model.safetensors) and computes their logits with a naive double-precision reference.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -50,8 +52,16 @@ inline TinySpec tiny_spec(const std::string& arch, DType dtype = DType::F32) {
   return spec;
 }
 
+// A fresh folder per test: ctest runs tests as parallel processes, so the running test's full
+// name keeps two tests from rewriting a folder the other has mapped.
 inline std::filesystem::path test_dir(const std::string& name) {
-  auto dir = std::filesystem::path(SLIPWAY_TEST_TMP) / "engine" / name;
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string unique = name;
+  if (info != nullptr) unique += std::string("-") + info->test_suite_name() + "." + info->name();
+  for (char& ch : unique) {
+    if (ch == '/') ch = '_';
+  }
+  auto dir = std::filesystem::path(SLIPWAY_TEST_TMP) / "engine" / unique;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
