@@ -55,6 +55,7 @@ void run_generate(const GenerateOptions& options) {
     std::fflush(stdout);
   });
   std::fputc('\n', stdout);
+  std::fflush(stdout);  // the report on stderr follows the text, also when both are piped
   const auto generated = static_cast<double>(result.tokens.size());
   std::fprintf(
       stderr,
