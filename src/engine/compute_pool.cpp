@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -27,22 +28,43 @@ constexpr int64_t kChunksPerThread = 4;
 
 thread_local bool t_inside_pool = false;
 
-// Spins while value == old, then blocks on it; returns the new value.
+// A value threads wait on: spin briefly, then sleep on a condition variable. (libstdc++ 12's
+// std::atomic::wait lost a wake-up here: a 64-bit counter waits through a shared proxy.)
 template <typename T>
-T await_change(const std::atomic<T>& value, T old) {
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0;; ++i) {
-    const T now = value.load(std::memory_order_acquire);
-    if (now != old) return now;
-    SLIPWAY_CPU_RELAX();
-    if ((i & 255) == 255 && std::chrono::steady_clock::now() - start > kSpin) break;
+class Signal {
+ public:
+  T load() const { return value_.load(std::memory_order_acquire); }
+  void store(T v) { value_.store(v, std::memory_order_release); }
+  // Publishes v and wakes every sleeper. Taking the lock between the store and the notify
+  // means a sleeper either saw v before sleeping or is already waiting when notified.
+  void publish(T v) {
+    store(v);
+    notify();
   }
-  for (;;) {
-    value.wait(old, std::memory_order_acquire);
-    const T now = value.load(std::memory_order_acquire);
-    if (now != old) return now;
+  T add(T delta) { return value_.fetch_add(delta, std::memory_order_acq_rel) + delta; }
+  void notify() {
+    { std::lock_guard lock(mutex_); }
+    changed_.notify_all();
   }
-}
+  // Returns the first value seen that differs from old.
+  T await_change(T old) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0;; ++i) {
+      const T now = load();
+      if (now != old) return now;
+      SLIPWAY_CPU_RELAX();
+      if ((i & 255) == 255 && std::chrono::steady_clock::now() - start > kSpin) break;
+    }
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return load() != old; });
+    return load();
+  }
+
+ private:
+  std::atomic<T> value_{0};
+  std::mutex mutex_;
+  std::condition_variable changed_;
+};
 
 }  // namespace
 
@@ -51,12 +73,12 @@ struct ComputePool::Impl {
   std::vector<std::thread> workers;
   std::mutex submit;  // one job at a time from any number of callers
 
-  // Workers sleep on `wake` (32 bits: a plain futex). `ticket` packs the job's generation
-  // (high half) and its next unclaimed chunk (low half), so a late worker can never claim a
-  // chunk of a job other than the one it saw.
-  std::atomic<uint32_t> wake{0};
+  // Workers sleep on `wake`, the job's generation. `ticket` packs the generation (high half)
+  // and its next unclaimed chunk (low half), so a late worker can never claim a chunk of a job
+  // other than the one it saw.
+  Signal<uint32_t> wake;
   std::atomic<uint64_t> ticket{0};
-  std::atomic<int64_t> done{0};  // chunks finished in the current job
+  Signal<int64_t> done;  // chunks finished in the current job
   const std::function<void(int64_t, int64_t)>* fn = nullptr;
   int64_t n = 0;
   int64_t chunks = 0;
@@ -80,7 +102,7 @@ struct ComputePool::Impl {
         std::lock_guard lock(error_mutex);
         if (!error) error = std::current_exception();
       }
-      if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) done.notify_all();
+      if (done.add(1) == chunks) done.notify();
     }
   }
 
@@ -88,7 +110,7 @@ struct ComputePool::Impl {
     t_inside_pool = true;
     uint32_t seen = 0;
     for (;;) {
-      seen = await_change(wake, seen);
+      seen = wake.await_change(seen);
       if (stop) return;
       work(seen);
     }
@@ -106,8 +128,7 @@ ComputePool::~ComputePool() {
   {
     std::lock_guard lock(impl_->submit);
     impl_->stop = true;
-    impl_->wake.fetch_add(1, std::memory_order_release);
-    impl_->wake.notify_all();
+    impl_->wake.publish(impl_->wake.load() + 1);
   }
   for (auto& worker : impl_->workers) worker.join();
 }
@@ -125,21 +146,20 @@ void ComputePool::parallel_for(int64_t n,
     return;
   }
   std::lock_guard lock(pool.submit);
-  const uint32_t generation = pool.wake.load(std::memory_order_relaxed) + 1;
+  const uint32_t generation = pool.wake.load() + 1;
   pool.fn = &fn;
   pool.n = n;
   pool.chunks = std::min<int64_t>(n, pool.threads * kChunksPerThread);
   pool.error = nullptr;
-  pool.done.store(0, std::memory_order_relaxed);
+  pool.done.store(0);
   pool.ticket.store(static_cast<uint64_t>(generation) << 32, std::memory_order_release);
-  pool.wake.store(generation, std::memory_order_release);
-  pool.wake.notify_all();
+  pool.wake.publish(generation);
 
   t_inside_pool = true;
   pool.work(generation);
   t_inside_pool = false;
-  for (int64_t finished = pool.done.load(std::memory_order_acquire); finished != pool.chunks;)
-    finished = await_change(pool.done, finished);
+  for (int64_t finished = pool.done.load(); finished != pool.chunks;)
+    finished = pool.done.await_change(finished);
   if (pool.error) std::rethrow_exception(pool.error);
 }
 
