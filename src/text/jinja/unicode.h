@@ -5,11 +5,10 @@
 #include <string_view>
 #include <vector>
 
+#include "text/utf8.h"
+
 namespace slipway::text::jinja {
 
-// Decodes one code point at s[i]; advances i. Invalid bytes decode as U+FFFD (one byte).
-char32_t decode_utf8(std::string_view s, std::size_t& i);
-void append_utf8(std::string& out, char32_t cp);
 std::vector<std::string_view> split_code_points(std::string_view s);
 
 // Byte length of the JS whitespace/line terminator (as matched by /\s/) at s[i], or 0.

@@ -13,7 +13,7 @@ char32_t last_char(std::string_view text) {
   if (text.empty()) return 0;
   size_t i = text.size() - 1;
   while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
-  return unicode::next(text, i);
+  return decode_utf8(text, i);
 }
 
 bool is_word_char(char32_t cp) {
@@ -21,7 +21,7 @@ bool is_word_char(char32_t cp) {
   if (cp < 0x80) return std::isalnum(static_cast<int>(cp)) != 0 || cp == '_';
   static const Regex word("\\w", "word characters");
   std::string s;
-  unicode::append(s, cp);
+  append_utf8(s, cp);
   return word.matches_at(s, 0);
 }
 
@@ -108,7 +108,7 @@ std::vector<AddedSplit> AddedTokenMatcher::split(std::string_view text) const {
     if (tok.single_word &&
         (is_word_char(last_char(text.substr(0, start))) || (stop < text.size() && is_word_char([&] {
                                                               size_t k = stop;
-                                                              return unicode::next(text, k);
+                                                              return decode_utf8(text, k);
                                                             }())))) {
       continue;
     }
@@ -117,14 +117,14 @@ std::vector<AddedSplit> AddedTokenMatcher::split(std::string_view text) const {
         size_t prev = start - 1;
         while (prev > done && (static_cast<unsigned char>(text[prev]) & 0xC0) == 0x80) --prev;
         size_t k = prev;
-        if (!unicode::is_whitespace(unicode::next(text, k))) break;
+        if (!unicode::is_whitespace(decode_utf8(text, k))) break;
         start = prev;
       }
     }
     if (tok.rstrip) {
       while (stop < text.size()) {
         size_t k = stop;
-        if (!unicode::is_whitespace(unicode::next(text, k))) break;
+        if (!unicode::is_whitespace(decode_utf8(text, k))) break;
         stop = k;
       }
     }

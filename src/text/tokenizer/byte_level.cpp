@@ -17,7 +17,7 @@ struct Tables {
       // Printable Latin-1 stands for itself; everything else shifts past 255 in order.
       bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
       char32_t cp = printable ? static_cast<char32_t>(b) : static_cast<char32_t>(256 + extra++);
-      unicode::append(chars[static_cast<size_t>(b)], cp);
+      append_utf8(chars[static_cast<size_t>(b)], cp);
       bytes[cp] = b;
     }
   }
@@ -53,7 +53,7 @@ std::optional<std::string> decode(std::string_view mapped) {
   std::string out;
   out.reserve(mapped.size());
   for (size_t i = 0; i < mapped.size();) {
-    auto b = byte_for_char(unicode::next(mapped, i));
+    auto b = byte_for_char(decode_utf8(mapped, i));
     if (!b) return std::nullopt;
     out.push_back(static_cast<char>(*b));
   }

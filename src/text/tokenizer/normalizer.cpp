@@ -72,7 +72,7 @@ class Strip final : public Normalizer {
     if (left_) {
       while (begin < end) {
         size_t i = begin;
-        if (!unicode::is_whitespace(unicode::next(text, i))) break;
+        if (!unicode::is_whitespace(decode_utf8(text, i))) break;
         begin = i;
       }
     }
@@ -81,7 +81,7 @@ class Strip final : public Normalizer {
         size_t start = end - 1;
         while (start > begin && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
         size_t i = start;
-        if (!unicode::is_whitespace(unicode::next(text, i))) break;
+        if (!unicode::is_whitespace(decode_utf8(text, i))) break;
         end = start;
       }
     }

@@ -208,7 +208,7 @@ class WhitespaceSplit final : public PreTokenizer {
       size_t start = std::string_view::npos;
       for (size_t i = 0; i < text.size();) {
         size_t at = i;
-        bool space = unicode::is_whitespace(unicode::next(text, i));
+        bool space = unicode::is_whitespace(decode_utf8(text, i));
         if (space && start != std::string_view::npos) {
           out.emplace_back(start, at);
           start = std::string_view::npos;

@@ -97,7 +97,7 @@ bool needs_work(std::string_view s) {
       ++i;
       continue;
     }
-    if (next(s, i) >= nfc::kFastLimit) return true;
+    if (decode_utf8(s, i) >= nfc::kFastLimit) return true;
   }
   return false;
 }
@@ -105,7 +105,7 @@ bool needs_work(std::string_view s) {
 std::vector<char32_t> canonical_decomposition(std::string_view s) {
   std::vector<char32_t> cps;
   cps.reserve(s.size());
-  for (size_t i = 0; i < s.size();) decompose_into(next(s, i), cps);
+  for (size_t i = 0; i < s.size();) decompose_into(decode_utf8(s, i), cps);
   // Canonical ordering: stable sort of each run of non-starters by combining class.
   for (size_t i = 0; i < cps.size();) {
     if (combining_class(cps[i]) == 0) {
@@ -125,7 +125,7 @@ std::vector<char32_t> canonical_decomposition(std::string_view s) {
 std::string encode(const std::vector<char32_t>& cps) {
   std::string out;
   out.reserve(cps.size() * 3);
-  for (char32_t cp : cps) append(out, cp);
+  for (char32_t cp : cps) append_utf8(out, cp);
   return out;
 }
 
@@ -160,39 +160,6 @@ bool is_valid(std::string_view s) {
     i += n;
   }
   return true;
-}
-
-void append(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-char32_t next(std::string_view s, size_t& i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) {
-    ++i;
-    return b;
-  }
-  int extra = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
-  char32_t cp = b & (0x3F >> extra);
-  ++i;
-  for (int k = 0; k < extra && i < s.size(); ++k, ++i) {
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
-  }
-  return cp;
 }
 
 bool is_whitespace(char32_t cp) {

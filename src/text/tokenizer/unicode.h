@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "text/utf8.h"
+
 namespace slipway::text::unicode {
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are not one.
@@ -11,9 +13,6 @@ size_t sequence_length(std::string_view s, size_t i);
 // Rust's String::from_utf8_lossy: each maximal invalid subpart becomes one U+FFFD.
 std::string lossy(std::string_view bytes);
 bool is_valid(std::string_view s);
-void append(std::string& out, char32_t cp);
-// Decodes the code point at s[i] (s must be valid UTF-8) and advances i past it.
-char32_t next(std::string_view s, size_t& i);
 // Rust's char::is_whitespace (the Unicode White_Space property).
 bool is_whitespace(char32_t cp);
 // Canonical composition / decomposition of valid UTF-8.
