@@ -29,10 +29,6 @@ bool ends_generation(const ModelPackage& package, const SamplingParams& params, 
 
 }  // namespace
 
-std::string_view finish_reason_name(FinishReason reason) {
-  return reason == FinishReason::Stop ? "stop" : "length";
-}
-
 GenerationResult generate(const ModelPackage& package, ComputePool& pool,
                           std::span<const int32_t> prompt, const SamplingParams& params,
                           const TextSink& on_text) {

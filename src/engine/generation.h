@@ -9,14 +9,12 @@
 #include <vector>
 
 #include "engine/compute_pool.h"
+#include "engine/finish_reason.h"
 #include "engine/model_package.h"
 #include "engine/sampler.h"
 #include "engine/sampling_params.h"
 
 namespace slipway::engine {
-
-enum class FinishReason { Stop, Length };
-std::string_view finish_reason_name(FinishReason reason);  // "stop", "length" as OpenAI says
 
 struct GenerationResult {
   std::string text;

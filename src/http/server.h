@@ -1,0 +1,65 @@
+#pragma once
+// The HTTP server: Boost.Beast over Asio with C++20 coroutines (one coroutine per connection,
+// so open streams cost no threads). Serves the OpenAI API (/v1/chat/completions,
+// /v1/completions, /v1/models), /tokenize, /detokenize, /health and /metrics, with bearer
+// auth, request limits and timeouts, OpenAI-style JSON errors, SSE streaming, and a graceful
+// drain on SIGTERM/SIGINT.
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "backends/backend_set.h"
+#include "monitor/serving_metrics.h"
+
+namespace slipway::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;  // 0: any free port (see Server::port())
+  // Bootstrap key (SLIPWAY_API_KEY): requests need "Authorization: Bearer KEY". Without one
+  // the server binds to loopback only, whatever host says, and logs that it does.
+  std::optional<std::string> api_key;
+  std::size_t max_body_bytes = 8 << 20;                // 413 beyond
+  std::size_t max_header_bytes = 16 << 10;             // 431/400 beyond
+  std::chrono::milliseconds header_timeout{10'000};    // slow-loris: whole header by then
+  std::chrono::milliseconds body_timeout{30'000};      // whole body by then
+  std::chrono::milliseconds idle_timeout{60'000};      // keep-alive connection with no request
+  std::chrono::milliseconds request_timeout{600'000};  // ApiRequest::deadline
+  std::chrono::milliseconds drain_timeout{30'000};     // SIGTERM: in-flight requests get this long
+  std::chrono::milliseconds health_timeout{5'000};     // a backend must answer its check by then
+  int io_threads = 1;
+};
+
+class Server {
+ public:
+  // io is run by run(); backends and metrics are shared with the rest of the app.
+  Server(boost::asio::io_context& io, ServerOptions options,
+         std::shared_ptr<backends::BackendSet> backends,
+         std::shared_ptr<monitor::ServingMetrics> metrics);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens (throws std::runtime_error naming the address on failure). Until
+  // set_ready(true), /health answers 503 "loading" and model requests 503.
+  void listen();
+  uint16_t port() const;            // the bound port
+  const std::string& host() const;  // the bound address (loopback when no api_key)
+  void set_ready(bool ready);
+  // Runs the io_context on options.io_threads threads (the caller's included) until a
+  // shutdown has drained; returns the process exit code (0 after a drain, also a timed-out
+  // one). SIGTERM and SIGINT start the shutdown.
+  int run();
+  // Thread-safe: stop accepting, answer /health 503 "draining", let in-flight requests finish
+  // up to drain_timeout, cancel the rest, then let run() return.
+  void shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace slipway::http
