@@ -6,10 +6,10 @@
 #include <thread>
 
 #include "app/commands.h"
-#include "app/sampling_defaults.h"
 #include "engine/compute_pool.h"
 #include "engine/generation.h"
 #include "engine/model_package.h"
+#include "engine/sampling_defaults.h"
 
 namespace slipway::app {
 namespace {
@@ -44,9 +44,10 @@ void run_generate(const GenerateOptions& options) {
   const auto prompt = options.chat.empty() ? package->encode_prompt(options.prompt)
                                            : package->encode_chat(parse_chat(options.chat), true);
 
-  SamplingOverrides overrides{options.temperature, options.top_p, options.top_k, options.seed};
+  engine::SamplingOverrides overrides{options.temperature, options.top_p, options.top_k,
+                                      options.seed};
   engine::SamplingParams params =
-      sampling_params_for(package->model().generation_defaults(), overrides);
+      engine::sampling_params_for(package->model().generation_defaults(), overrides);
   params.max_tokens = options.max_tokens;
 
   engine::ComputePool pool(options.threads);

@@ -6,7 +6,7 @@
 #include "engine/format/model_config.h"
 #include "engine/sampling_params.h"
 
-namespace slipway::app {
+namespace slipway::engine {
 
 struct SamplingOverrides {
   std::optional<double> temperature;
@@ -17,7 +17,7 @@ struct SamplingOverrides {
 
 // Like Hugging Face generate(): the model's temperature/top_p/top_k apply when its
 // generation_config.json says do_sample; otherwise decoding is greedy unless overridden.
-engine::SamplingParams sampling_params_for(const engine::GenerationDefaults& defaults,
-                                           const SamplingOverrides& overrides);
+SamplingParams sampling_params_for(const GenerationDefaults& defaults,
+                                   const SamplingOverrides& overrides);
 
-}  // namespace slipway::app
+}  // namespace slipway::engine

@@ -1,10 +1,10 @@
-#include "app/sampling_defaults.h"
+#include "engine/sampling_defaults.h"
 
-namespace slipway::app {
+namespace slipway::engine {
 
-engine::SamplingParams sampling_params_for(const engine::GenerationDefaults& defaults,
-                                           const SamplingOverrides& overrides) {
-  engine::SamplingParams params;
+SamplingParams sampling_params_for(const GenerationDefaults& defaults,
+                                   const SamplingOverrides& overrides) {
+  SamplingParams params;
   const bool sample = defaults.do_sample.value_or(false);
   params.temperature = sample ? defaults.temperature.value_or(1.0) : 0.0;
   if (sample) {
@@ -20,4 +20,4 @@ engine::SamplingParams sampling_params_for(const engine::GenerationDefaults& def
   return params;
 }
 
-}  // namespace slipway::app
+}  // namespace slipway::engine

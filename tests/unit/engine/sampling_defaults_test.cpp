@@ -1,8 +1,8 @@
-#include "app/sampling_defaults.h"
+#include "engine/sampling_defaults.h"
 
 #include <gtest/gtest.h>
 
-namespace slipway::app {
+namespace slipway::engine {
 namespace {
 
 TEST(SamplingDefaults, GreedyWhenModelDoesNotSample) {
@@ -36,4 +36,4 @@ TEST(SamplingDefaults, UserOverridesWin) {
 }
 
 }  // namespace
-}  // namespace slipway::app
+}  // namespace slipway::engine
