@@ -119,7 +119,8 @@ class Backend {
   virtual std::shared_ptr<RequestControl> start(ApiRequest request,
                                                 std::shared_ptr<ResponseSink> sink) = 0;
   // Checks that the backend can answer now (the embedded engine's loop answers a ping; an
-  // upstream answers GET /models). done() is called once, from any thread.
+  // upstream answers GET /models). done() is called once, from any thread, possibly after
+  // timeout: the caller enforces the timeout and ignores late answers.
   virtual void check_health(std::chrono::milliseconds timeout,
                             std::function<void(HealthStatus)> done) = 0;
   virtual BackendStats stats() const = 0;
