@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Sets up Slipway and runs it on an embedded default: a tiny random-weight demo model that
-# it makes on first use (in demo-model/), then generates from it.
+# Sets up Slipway and runs it on an embedded default: `slipway serve` with no model makes (once)
+# and serves a tiny random-weight demo model on http://127.0.0.1:8000. Extra arguments go to
+# `slipway serve` (e.g. --port 9000, or --model DIR for a real model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-[ -f demo-model/config.json ] || build/slipway tiny-model demo-model --arch llama
-build/slipway generate --model demo-model --prompt "${1:-Once upon a time}" --max-tokens 32
+exec build/slipway serve "$@"

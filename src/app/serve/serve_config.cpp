@@ -1,0 +1,196 @@
+#include "app/serve/serve_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace slipway::app {
+namespace {
+
+// Reads typed fields from one YAML mapping and rejects keys nobody reads.
+class Section {
+ public:
+  Section(const YAML::Node& node, std::string where, const std::string& source)
+      : node_(node), where_(std::move(where)), source_(source) {
+    if (node_ && !node_.IsNull() && !node_.IsMap()) fail(where_ + " must be a mapping");
+  }
+
+  template <typename T>
+  void read(const char* key, T& out) {
+    known_.insert(key);
+    if (!node_ || node_.IsNull()) return;
+    const YAML::Node value = node_[key];
+    if (!value || value.IsNull()) return;
+    try {
+      out = value.as<T>();
+    } catch (const YAML::Exception&) {
+      fail(where_ + "." + key + " has the wrong type", value.Mark());
+    }
+  }
+
+  YAML::Node child(const char* key) {
+    known_.insert(key);
+    return node_ && node_.IsMap() ? node_[key] : YAML::Node();
+  }
+
+  // Call after every read(): any other key is a typo or a field from another version.
+  void reject_unknown_keys() const {
+    if (!node_ || !node_.IsMap()) return;
+    for (const auto& entry : node_) {
+      const auto key = entry.first.as<std::string>();
+      if (!known_.count(key)) fail("unknown key " + where_ + "." + key, entry.first.Mark());
+    }
+  }
+
+  [[noreturn]] void fail(const std::string& message, const YAML::Mark& mark) const {
+    std::ostringstream text;
+    text << source_;
+    if (!mark.is_null()) text << ":" << mark.line + 1;
+    text << ": " << message;
+    throw ConfigError(text.str());
+  }
+  [[noreturn]] void fail(const std::string& message) const {
+    fail(message, node_ ? node_.Mark() : YAML::Mark::null_mark());
+  }
+
+ private:
+  YAML::Node node_;
+  std::string where_;
+  const std::string& source_;
+  std::set<std::string> known_;
+};
+
+std::chrono::milliseconds seconds_to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
+}
+
+void read_server(Section section, http::ServerOptions& server) {
+  section.read("host", server.host);
+  int port = server.port;
+  section.read("port", port);
+  if (port < 0 || port > 65535) section.fail("server.port must be 0-65535");
+  server.port = static_cast<uint16_t>(port);
+  section.read("io_threads", server.io_threads);
+  section.read("max_body_bytes", server.max_body_bytes);
+  section.read("max_header_bytes", server.max_header_bytes);
+  struct Timeout {
+    const char* key;
+    std::chrono::milliseconds& value;
+  };
+  for (Timeout t : {Timeout{"header_timeout_seconds", server.header_timeout},
+                    Timeout{"body_timeout_seconds", server.body_timeout},
+                    Timeout{"idle_timeout_seconds", server.idle_timeout},
+                    Timeout{"request_timeout_seconds", server.request_timeout},
+                    Timeout{"drain_timeout_seconds", server.drain_timeout},
+                    Timeout{"health_timeout_seconds", server.health_timeout}}) {
+    double seconds = static_cast<double>(t.value.count()) / 1000.0;
+    section.read(t.key, seconds);
+    if (seconds <= 0) section.fail(std::string("server.") + t.key + " must be positive");
+    t.value = seconds_to_ms(seconds);
+  }
+  section.reject_unknown_keys();
+}
+
+void read_engine(Section section, EngineSettings& engine) {
+  section.read("threads", engine.threads);
+  section.read("kv_cache_mb", engine.kv_cache_mb);
+  section.read("block_size", engine.block_size);
+  section.read("max_num_seqs", engine.max_num_seqs);
+  section.read("max_batch_tokens", engine.max_batch_tokens);
+  section.read("max_waiting", engine.max_waiting);
+  section.read("prefix_caching", engine.prefix_caching);
+  section.reject_unknown_keys();
+}
+
+UpstreamSettings read_upstream(Section section) {
+  UpstreamSettings upstream;
+  section.read("base_url", upstream.base_url);
+  section.read("api_key_env", upstream.api_key_env);
+  section.read("model", upstream.model);
+  section.read("connect_timeout_seconds", upstream.connect_timeout_seconds);
+  section.read("read_timeout_seconds", upstream.read_timeout_seconds);
+  section.read("max_idle_connections", upstream.max_idle_connections);
+  section.read("verify_tls", upstream.verify_tls);
+  section.read("ca_file", upstream.ca_file);
+  section.reject_unknown_keys();
+  return upstream;
+}
+
+ModelSettings read_model(const YAML::Node& node, std::size_t index, const std::string& source,
+                         const EngineSettings& engine, const std::filesystem::path& base_dir) {
+  const std::string where = "models[" + std::to_string(index) + "]";
+  Section section(node, where, source);
+  ModelSettings model;
+  model.engine = engine;
+  section.read("name", model.name);
+  std::string path;
+  section.read("path", path);
+  if (!path.empty()) model.path = base_dir / path;
+  if (YAML::Node upstream = section.child("upstream"); upstream && !upstream.IsNull())
+    model.upstream = read_upstream(Section(upstream, where + ".upstream", source));
+  if (YAML::Node overrides = section.child("engine"); overrides && !overrides.IsNull())
+    read_engine(Section(overrides, where + ".engine", source), model.engine);
+  section.reject_unknown_keys();
+  if (model.name.empty() && !model.path.empty()) model.name = model.path.filename().string();
+  return model;
+}
+
+}  // namespace
+
+ServeConfig parse_serve_config(const std::string& yaml, const std::string& source,
+                               const std::filesystem::path& base_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  ServeConfig config;
+  Section top(root, "config", source);
+  read_server(Section(top.child("server"), "server", source), config.server);
+  read_engine(Section(top.child("engine"), "engine", source), config.engine);
+  YAML::Node models = top.child("models");
+  if (models && !models.IsNull()) {
+    if (!models.IsSequence()) top.fail("models must be a list", models.Mark());
+    for (std::size_t i = 0; i < models.size(); ++i)
+      config.models.push_back(read_model(models[i], i, source, config.engine, base_dir));
+  }
+  top.reject_unknown_keys();
+  return config;
+}
+
+ServeConfig load_serve_config(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw ConfigError(file.string() + ": cannot read the configuration file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_serve_config(text.str(), file.string(), file.parent_path());
+}
+
+void validate_serve_config(const ServeConfig& config) {
+  std::set<std::string> names;
+  for (const auto& model : config.models) {
+    if (model.name.empty()) throw ConfigError("a model has no name");
+    if (!names.insert(model.name).second)
+      throw ConfigError("two models are named \"" + model.name + "\"");
+    const bool embedded = !model.path.empty();
+    if (embedded == model.upstream.has_value())
+      throw ConfigError("model \"" + model.name + "\" needs exactly one of path or upstream");
+    if (model.upstream && model.upstream->base_url.empty())
+      throw ConfigError("model \"" + model.name + "\": upstream.base_url is required");
+    const EngineSettings& e = model.engine;
+    if (e.threads < 0 || e.kv_cache_mb < 0 || e.block_size < 1 || e.block_size > 1024 ||
+        e.max_num_seqs < 1 || e.max_batch_tokens < 1 || e.max_waiting < 0)
+      throw ConfigError("model \"" + model.name +
+                        "\": engine settings out of range (threads >= 0, kv_cache_mb >= 0, "
+                        "block_size 1-1024, max_num_seqs >= 1, max_batch_tokens >= 1, "
+                        "max_waiting >= 0)");
+  }
+  const auto& s = config.server;
+  if (s.io_threads < 1 || s.io_threads > 64) throw ConfigError("server.io_threads must be 1-64");
+  if (s.max_body_bytes < 1024) throw ConfigError("server.max_body_bytes must be at least 1024");
+}
+
+}  // namespace slipway::app

@@ -1,0 +1,66 @@
+#pragma once
+// The configuration of `slipway serve`: one YAML file (server, engine, models), every field
+// with a default (docs/configuration.md), then overridden by command-line flags.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "http/server.h"
+
+namespace slipway::app {
+
+// A configuration mistake, with the file and line when it comes from YAML.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct EngineSettings {
+  int threads = 0;                 // compute threads, 0: one per core (shared by every model)
+  double kv_cache_mb = 0;          // KV cache budget per model; 0: the scheduler's default
+  int32_t block_size = 16;         // tokens per KV block
+  int64_t max_num_seqs = 64;       // sequences in a running batch
+  int64_t max_batch_tokens = 256;  // tokens per scheduler step (chunked prefill budget)
+  int64_t max_waiting = 1024;      // waiting queue bound (429 beyond)
+  bool prefix_caching = true;
+};
+
+struct UpstreamSettings {
+  std::string base_url;     // e.g. http://gpu-box:8000/v1
+  std::string api_key_env;  // name of the environment variable holding its key
+  std::string model;        // the upstream's model name; empty: the served name
+  double connect_timeout_seconds = 10;
+  double read_timeout_seconds = 120;
+  int max_idle_connections = 16;
+  bool verify_tls = true;
+  std::string ca_file;
+};
+
+struct ModelSettings {
+  std::string name;                          // what clients send as "model"
+  std::filesystem::path path;                // an embedded model folder, or
+  std::optional<UpstreamSettings> upstream;  // an upstream server
+  EngineSettings engine;  // the global engine settings with this model's overrides
+};
+
+struct ServeConfig {
+  http::ServerOptions server;
+  EngineSettings engine;
+  std::vector<ModelSettings> models;
+};
+
+// Parses YAML text; `source` names it in errors. Unknown keys are errors (a typo must not be
+// silently ignored). Relative model paths are taken relative to `base_dir`.
+ServeConfig parse_serve_config(const std::string& yaml, const std::string& source,
+                               const std::filesystem::path& base_dir);
+ServeConfig load_serve_config(const std::filesystem::path& file);
+
+// Checks what parsing alone cannot: names unique and non-empty, each model either a path or an
+// upstream, sane limits. Throws ConfigError.
+void validate_serve_config(const ServeConfig& config);
+
+}  // namespace slipway::app

@@ -1,0 +1,113 @@
+#include "app/serve/serve_config.h"
+
+#include <gtest/gtest.h>
+
+namespace slipway::app {
+namespace {
+
+ServeConfig parse(const std::string& yaml) {
+  return parse_serve_config(yaml, "test.yaml", "/cfg");
+}
+
+std::string error_of(const std::string& yaml) {
+  try {
+    validate_serve_config(parse(yaml));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ServeConfig, EmptyFileGivesDefaults) {
+  const ServeConfig config = parse("");
+  EXPECT_EQ(config.server.host, "127.0.0.1");
+  EXPECT_EQ(config.server.port, 8000);
+  EXPECT_EQ(config.engine.max_batch_tokens, 256);
+  EXPECT_TRUE(config.models.empty());
+}
+
+TEST(ServeConfig, ReadsEverySection) {
+  const ServeConfig config = parse(R"(
+server:
+  host: 0.0.0.0
+  port: 9001
+  request_timeout_seconds: 2.5
+  drain_timeout_seconds: 7
+  max_body_bytes: 4096
+engine:
+  kv_cache_mb: 64
+  max_num_seqs: 8
+models:
+  - name: local
+    path: models/tiny
+    engine: {max_batch_tokens: 64}
+  - name: remote
+    upstream:
+      base_url: https://gpu:8000/v1
+      api_key_env: GPU_KEY
+      model: meta-llama/Llama-3.1-8B-Instruct
+      read_timeout_seconds: 30
+)");
+  EXPECT_EQ(config.server.host, "0.0.0.0");
+  EXPECT_EQ(config.server.port, 9001);
+  EXPECT_EQ(config.server.request_timeout.count(), 2500);
+  EXPECT_EQ(config.server.drain_timeout.count(), 7000);
+  EXPECT_EQ(config.server.max_body_bytes, 4096u);
+  ASSERT_EQ(config.models.size(), 2u);
+  EXPECT_EQ(config.models[0].path, std::filesystem::path("/cfg/models/tiny"));
+  EXPECT_EQ(config.models[0].engine.max_batch_tokens, 64);
+  EXPECT_EQ(config.models[0].engine.kv_cache_mb, 64);  // inherited from engine:
+  EXPECT_EQ(config.models[0].engine.max_num_seqs, 8);
+  ASSERT_TRUE(config.models[1].upstream.has_value());
+  EXPECT_EQ(config.models[1].upstream->api_key_env, "GPU_KEY");
+  EXPECT_EQ(config.models[1].upstream->read_timeout_seconds, 30);
+  EXPECT_EQ(
+      error_of(R"(models: [{name: a, path: x}, {name: b, upstream: {base_url: "http://h/v1"}}])"),
+      "");
+}
+
+TEST(ServeConfig, UnknownKeyIsAnErrorWithItsLine) {
+  const std::string message = error_of("server:\n  host: 127.0.0.1\n  prot: 8000\n");
+  EXPECT_NE(message.find("test.yaml:3"), std::string::npos) << message;
+  EXPECT_NE(message.find("server.prot"), std::string::npos) << message;
+}
+
+TEST(ServeConfig, WrongTypeNamesTheField) {
+  const std::string message = error_of("engine:\n  max_num_seqs: many\n");
+  EXPECT_NE(message.find("engine.max_num_seqs"), std::string::npos) << message;
+}
+
+TEST(ServeConfig, ModelNeedsExactlyOneSource) {
+  EXPECT_NE(error_of("models: [{name: a}]").find("exactly one of path or upstream"),
+            std::string::npos);
+  EXPECT_NE(error_of("models: [{name: a, path: x, upstream: {base_url: 'http://h'}}]")
+                .find("exactly one"),
+            std::string::npos);
+}
+
+TEST(ServeConfig, DuplicateNamesAreRejected) {
+  EXPECT_NE(error_of("models: [{name: a, path: x}, {name: a, path: y}]").find("two models"),
+            std::string::npos);
+}
+
+TEST(ServeConfig, NameDefaultsToTheFolderName) {
+  const ServeConfig config = parse("models: [{path: /models/my-llama}]");
+  ASSERT_EQ(config.models.size(), 1u);
+  EXPECT_EQ(config.models[0].name, "my-llama");
+}
+
+TEST(ServeConfig, OutOfRangeValuesAreRejected) {
+  EXPECT_NE(error_of("server: {port: 70000}").find("0-65535"), std::string::npos);
+  EXPECT_NE(error_of("server: {request_timeout_seconds: 0}").find("positive"), std::string::npos);
+  EXPECT_NE(
+      error_of("engine: {max_num_seqs: 0}\nmodels: [{name: a, path: x}]").find("out of range"),
+      std::string::npos);
+}
+
+TEST(ServeConfig, MalformedYamlIsAConfigError) {
+  EXPECT_NE(error_of("server: [1, 2").find("test.yaml"), std::string::npos);
+  EXPECT_NE(error_of("models: {a: 1}").find("models must be a list"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace slipway::app
