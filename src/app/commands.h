@@ -4,7 +4,9 @@
 
 namespace slipway::app {
 
+void register_bench_command(CLI::App& root);
 void register_generate_command(CLI::App& root);
+void register_serve_command(CLI::App& root);
 void register_tiny_model_command(CLI::App& root);
 
 }  // namespace slipway::app

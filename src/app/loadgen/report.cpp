@@ -1,0 +1,128 @@
+#include "app/loadgen/report.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace slipway::app::loadgen {
+namespace {
+
+std::vector<double> in_ms(const std::vector<double>& seconds) {
+  std::vector<double> out;
+  out.reserve(seconds.size());
+  for (double s : seconds) out.push_back(s * 1000.0);
+  return out;
+}
+
+nlohmann::ordered_json summary_json(const Summary& s) {
+  return nlohmann::ordered_json{{"mean", s.mean}, {"p50", s.p50}, {"p95", s.p95}, {"p99", s.p99}};
+}
+
+void line(std::string& out, const char* label, const std::string& value) {
+  char buffer[160];
+  std::snprintf(buffer, sizeof buffer, "%-40s %12s\n", label, value.c_str());
+  out += buffer;
+}
+
+std::string number(double value, int decimals = 2) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+void section(std::string& out, const std::string& title, const std::string& name,
+             const Summary& s) {
+  std::string header = "--- " + title + " ";
+  header.resize(std::max<std::size_t>(header.size(), 54), '-');
+  out += header + "\n";
+  line(out, ("Mean " + name + " (ms):").c_str(), number(s.mean));
+  line(out, ("P50 " + name + " (ms):").c_str(), number(s.p50));
+  line(out, ("P95 " + name + " (ms):").c_str(), number(s.p95));
+  line(out, ("P99 " + name + " (ms):").c_str(), number(s.p99));
+}
+
+}  // namespace
+
+BenchReport build_report(const std::vector<RequestResult>& results, double duration_s,
+                         int max_concurrency) {
+  BenchReport report;
+  report.duration_s = duration_s;
+  report.max_concurrency = max_concurrency;
+  std::vector<double> ttft;
+  std::vector<double> tpot;
+  std::vector<double> itl;
+  std::vector<double> e2e;
+  for (const auto& r : results) {
+    if (!r.ok) {
+      ++report.failed;
+      if (report.errors.size() < kMaxReportedErrors) report.errors.push_back(r.error);
+      continue;
+    }
+    ++report.completed;
+    report.total_input_tokens += r.prompt_tokens;
+    report.total_output_tokens += r.output_tokens;
+    ttft.push_back(r.ttft);
+    e2e.push_back(r.e2e);
+    if (r.output_tokens > 1) {
+      tpot.push_back((r.e2e - r.ttft) / static_cast<double>(r.output_tokens - 1));
+    }
+    itl.insert(itl.end(), r.itl.begin(), r.itl.end());
+  }
+  if (duration_s > 0) {
+    report.request_throughput = static_cast<double>(report.completed) / duration_s;
+    report.output_throughput = static_cast<double>(report.total_output_tokens) / duration_s;
+    report.total_token_throughput =
+        static_cast<double>(report.total_input_tokens + report.total_output_tokens) / duration_s;
+  }
+  report.ttft_ms = summarize(in_ms(ttft));
+  report.tpot_ms = summarize(in_ms(tpot));
+  report.itl_ms = summarize(in_ms(itl));
+  report.e2e_ms = summarize(in_ms(e2e));
+  return report;
+}
+
+nlohmann::ordered_json report_json(const BenchReport& report,
+                                   const nlohmann::ordered_json& config) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  if (!config.is_null()) out["config"] = config;
+  out["completed"] = report.completed;
+  out["failed"] = report.failed;
+  out["errors"] = report.errors;
+  out["duration_s"] = report.duration_s;
+  out["total_input_tokens"] = report.total_input_tokens;
+  out["total_output_tokens"] = report.total_output_tokens;
+  out["request_throughput"] = report.request_throughput;
+  out["output_throughput"] = report.output_throughput;
+  out["total_token_throughput"] = report.total_token_throughput;
+  out["max_concurrency"] = report.max_concurrency;
+  out["ttft_ms"] = summary_json(report.ttft_ms);
+  out["tpot_ms"] = summary_json(report.tpot_ms);
+  out["itl_ms"] = summary_json(report.itl_ms);
+  out["e2e_latency_ms"] = summary_json(report.e2e_ms);
+  return out;
+}
+
+std::string report_table(const BenchReport& report) {
+  std::string out;
+  out += "============== Serving Benchmark Result ==============\n";
+  line(out, "Successful requests:", std::to_string(report.completed));
+  line(out, "Failed requests:", std::to_string(report.failed));
+  line(out, "Maximum concurrency reached:", std::to_string(report.max_concurrency));
+  line(out, "Benchmark duration (s):", number(report.duration_s));
+  line(out, "Total input tokens:", std::to_string(report.total_input_tokens));
+  line(out, "Total generated tokens:", std::to_string(report.total_output_tokens));
+  line(out, "Request throughput (req/s):", number(report.request_throughput));
+  line(out, "Output token throughput (tok/s):", number(report.output_throughput));
+  line(out, "Total token throughput (tok/s):", number(report.total_token_throughput));
+  section(out, "Time to First Token", "TTFT", report.ttft_ms);
+  section(out, "Time per Output Token (excl. 1st token)", "TPOT", report.tpot_ms);
+  section(out, "Inter-token Latency", "ITL", report.itl_ms);
+  section(out, "End-to-end Latency", "E2EL", report.e2e_ms);
+  out += "======================================================\n";
+  if (!report.errors.empty()) {
+    out += "First errors:\n";
+    for (const auto& e : report.errors) out += "  " + e + "\n";
+  }
+  return out;
+}
+
+}  // namespace slipway::app::loadgen

@@ -1,0 +1,29 @@
+#include "engine/scheduling/prefill_plan.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace slipway::engine::scheduling {
+
+std::vector<int64_t> plan_prefill(const std::vector<PrefillCandidate>& candidates, int64_t budget) {
+  std::vector<std::size_t> order(candidates.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = candidates[a];
+    const auto& y = candidates[b];
+    const bool x_starved = x.starved_steps >= kMaxStarvedSteps;
+    const bool y_starved = y.starved_steps >= kMaxStarvedSteps;
+    if (x_starved != y_starved) return x_starved;
+    if (!x_starved && x.remaining != y.remaining) return x.remaining < y.remaining;
+    return x.order < y.order;
+  });
+  std::vector<int64_t> chunks(candidates.size(), 0);
+  for (std::size_t i : order) {
+    if (budget <= 0) break;
+    chunks[i] = std::min(candidates[i].remaining, budget);
+    budget -= chunks[i];
+  }
+  return chunks;
+}
+
+}  // namespace slipway::engine::scheduling

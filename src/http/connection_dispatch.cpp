@@ -1,0 +1,107 @@
+// Routing, auth and the answers that need no backend request: /health, /metrics, /v1/models.
+#include <boost/beast/http/write.hpp>
+
+#include "http/bearer_auth.h"
+#include "http/connection.h"
+#include "http/coro.h"
+#include "http/health.h"
+#include "http/router.h"
+
+namespace slipway::http {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using backends::ApiError;
+using backends::Json;
+
+namespace {
+
+constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4";
+
+Response models_response(const backends::BackendSet& backends) {
+  Json data = Json::array();
+  for (const auto& backend : backends.all()) data.push_back(backend->model_card());
+  return json_response(200, Json{{"object", "list"}, {"data", std::move(data)}});
+}
+
+}  // namespace
+
+asio::awaitable<bool> Connection::dispatch(Request& request) {
+  const bool keep_alive = request.keep_alive();
+  request_id_.clear();
+  const RouteMatch match = match_route(request.method(), request.target());
+  if (!match.route) {
+    if (match.path_known) {
+      co_return co_await reject(
+          method_not_allowed_error("Method " + std::string(request.method_string()) +
+                                   " is not allowed on " + std::string(request.target()) +
+                                   "; use " + std::string(match.allowed) + "."),
+          keep_alive, match.allowed);
+    }
+    co_return co_await reject(
+        ApiError::not_found("Unknown path: " + std::string(request.target()), "not_found"),
+        keep_alive);
+  }
+  const Route route = *match.route;
+  if (route_needs_auth(route)) {
+    if (auto error = check_auth(request)) co_return co_await reject(*error, keep_alive);
+  }
+  // Answers are built outside co_await expressions: GCC 12 mishandles some temporaries (string
+  // literals in braced JSON) that live across a suspension.
+  Response res;
+  switch (route) {
+    case Route::Health: {
+      HealthReport report = co_await health_report(*state_, socket_.get_executor());
+      res = json_response(report.status, report.body);
+      break;
+    }
+    case Route::Metrics:
+      res =
+          text_response(200, kMetricsContentType, state_->metrics->render(state_->backends->all()));
+      break;
+    case Route::Models:
+      res = models_response(*state_->backends);
+      break;
+    default:
+      co_return co_await serve_model(request, *route_endpoint(route), keep_alive);
+  }
+  co_return co_await send(std::move(res), keep_alive);
+}
+
+std::optional<ApiError> Connection::check_auth(const Request& request) const {
+  const auto& key = state_->options.api_key;
+  if (!key) return std::nullopt;
+  const auto header = request.find(bhttp::field::authorization);
+  if (header == request.end()) {
+    return ApiError::unauthorized(
+        "Missing API key: send the header \"Authorization: Bearer <key>\" with the key the "
+        "server was started with (SLIPWAY_API_KEY).");
+  }
+  const std::string_view token = bearer_token(header->value());
+  if (token.empty()) {
+    return ApiError::unauthorized("Malformed Authorization header: expected \"Bearer <key>\".");
+  }
+  if (!keys_equal(token, *key)) return ApiError::unauthorized("Incorrect API key provided.");
+  return std::nullopt;
+}
+
+asio::awaitable<bool> Connection::send(Response res, bool keep_alive) {
+  // A draining server finishes this answer and then closes, so clients reconnect elsewhere.
+  keep_alive = keep_alive && !state_->draining() && !force_close_;
+  res.keep_alive(keep_alive);
+  if (!request_id_.empty()) res.set("x-request-id", request_id_);
+  boost::system::error_code ec;
+  co_await bhttp::async_write(socket_, res, asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec && keep_alive;
+}
+
+asio::awaitable<bool> Connection::reject(const ApiError& error, bool keep_alive,
+                                         std::string_view allow) {
+  state_->metrics->record_rejection(error.status);
+  Response res = error_response(error);
+  if (!allow.empty()) res.set(bhttp::field::allow, allow);
+  if (error.status == 401) res.set(bhttp::field::www_authenticate, "Bearer");
+  co_return co_await send(std::move(res), keep_alive);
+}
+
+}  // namespace slipway::http

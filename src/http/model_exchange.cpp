@@ -1,0 +1,261 @@
+// A request answered by a backend: validation, the hand-off of sink events from backend
+// threads to this coroutine, SSE framing, and the disconnect watch that cancels the backend
+// as soon as the client goes away.
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+
+#include "http/connection.h"
+#include "http/coro.h"
+#include "http/json_request.h"
+#include "http/request_id.h"
+#include "http/stream_sink.h"
+
+namespace slipway::http {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using backends::ApiError;
+using backends::Endpoint;
+using backends::Json;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::size_t kWatchChunk = 4096;
+// A client that pipelines this much while its answer streams is no longer watched (its data
+// must be kept for the next request); it is still cancelled when a write fails.
+constexpr std::size_t kWatchCap = 1 << 20;
+// The status recorded for a request whose client left (nginx's convention; never sent).
+constexpr int kClientClosed = 499;
+// How long a request whose client left may take to confirm its cancellation.
+constexpr std::chrono::milliseconds kAbandonAfterCancel{1'000};
+
+// What the backend has said so far about one request.
+struct Outcome {
+  int chunks = 0;
+  bool error_after_chunks = false;
+  std::optional<ApiError> error;  // before any chunk: the HTTP answer
+  std::optional<Json> response;
+  bool done = false;
+  backends::CompletionStats stats;
+};
+
+}  // namespace
+
+asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoint,
+                                              bool keep_alive) {
+  auto parsed = parse_model_body(request.body());
+  if (auto* error = std::get_if<ApiError>(&parsed)) co_return co_await reject(*error, keep_alive);
+  ModelRequestBody& body = std::get<ModelRequestBody>(parsed);
+  if (state_->draining()) {
+    co_return co_await reject(
+        ApiError::unavailable("The server is shutting down; retry the request."), false);
+  }
+  if (!state_->ready) {
+    co_return co_await reject(ApiError::unavailable("The server is still loading its models."),
+                              keep_alive);
+  }
+  const auto backend = state_->backends->find(body.model);
+  if (!backend) {
+    co_return co_await reject(
+        ApiError::not_found("The model `" + body.model + "` does not exist.", "model_not_found"),
+        keep_alive);
+  }
+
+  backends::ApiRequest api;
+  api.endpoint = endpoint;
+  api.request_id = make_request_id(endpoint);
+  api.created = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  if (body.user) {
+    api.user = *body.user;
+  } else if (auto header = request.find("X-User-Id"); header != request.end()) {
+    api.user = std::string(header->value());
+  }
+  api.deadline = std::chrono::steady_clock::now() + state_->options.request_timeout;
+  api.body = std::move(body.body);
+  request_id_ = api.request_id;
+  const bool streaming =
+      body.stream && (endpoint == Endpoint::ChatCompletions || endpoint == Endpoint::Completions);
+
+  auto queue = std::make_shared<EventQueue>(waiter_.remote());
+  auto sink = std::make_shared<StreamSink>(queue);
+  start_watch();
+  cancelled_ = false;
+  stream_headers_sent_ = false;
+  try {
+    control_ = backend->start(std::move(api), sink);
+  } catch (const std::exception& e) {
+    sink->on_error(ApiError::internal(std::string("The backend failed to start: ") + e.what()));
+    sink->on_done({});
+  }
+
+  Outcome outcome;
+  std::string pending;  // SSE bytes not yet written
+  std::optional<std::chrono::steady_clock::time_point> abandon_at;
+  for (;;) {
+    if (peer_gone_) cancel_in_flight();
+    std::deque<SinkEvent> events = queue->take_all();
+    if (events.empty()) {
+      if (outcome.done) break;
+      if (peer_gone_) {
+        // Nobody reads the answer: give the cancelled backend a moment to report on_done()
+        // (for the metrics), but never hold the connection (or a drain) for it.
+        const auto now = std::chrono::steady_clock::now();
+        if (!abandon_at) abandon_at = now + kAbandonAfterCancel;
+        if (now >= *abandon_at) break;
+        co_await waiter_.wait_until(*abandon_at);
+        continue;
+      }
+      co_await waiter_.wait();
+      continue;
+    }
+    for (SinkEvent& event : events) {
+      switch (event.kind) {
+        case SinkEvent::Kind::Chunk:
+          if (!streaming || outcome.error || outcome.error_after_chunks) break;
+          ++outcome.chunks;
+          pending += sse_event(event.json);
+          break;
+        case SinkEvent::Kind::Response:
+          outcome.response = std::move(event.json);
+          break;
+        case SinkEvent::Kind::Error:
+          if (outcome.chunks > 0) {
+            if (!outcome.error_after_chunks) pending += sse_event(event.error.to_json());
+            outcome.error_after_chunks = true;
+          } else {
+            outcome.error = std::move(event.error);
+          }
+          break;
+        case SinkEvent::Kind::Done:
+          outcome.done = true;
+          outcome.stats = std::move(event.stats);
+          break;
+      }
+    }
+    if (outcome.done) {
+      // Recorded before the last bytes go out, so a client that scrapes /metrics right after
+      // its answer sees it.
+      int status = 200;
+      if (peer_gone_) {
+        status = kClientClosed;
+      } else if (outcome.chunks == 0 && outcome.error) {
+        status = outcome.error->status;
+      } else if (outcome.chunks == 0 && !streaming && !outcome.response) {
+        status = 500;
+      }
+      const auto& stats = outcome.stats;
+      state_->metrics->record_request(
+          body.model, stats.served_by.empty() ? backend->name() : stats.served_by, status, stats);
+    }
+    if (streaming && outcome.chunks > 0 && !peer_gone_) {
+      const bool last = outcome.done;
+      if (last && !outcome.error_after_chunks) pending += sse_done();
+      if (!pending.empty() || last) {
+        if (!co_await write_chunk(pending, last, keep_alive)) peer_gone_ = true;
+      }
+    }
+  }
+
+  if (!outcome.done) {
+    state_->metrics->record_request(body.model, backend->name(), kClientClosed, outcome.stats);
+  }
+  bool reusable = !peer_gone_;
+  std::optional<Response> answer;  // a whole (non-SSE) answer still to send
+  if (!peer_gone_ && !(streaming && outcome.chunks > 0)) {
+    if (outcome.error) {
+      answer = error_response(*outcome.error);
+    } else if (outcome.response) {
+      answer = json_response(200, *outcome.response);
+    } else if (streaming) {
+      // A stream that ended with no chunk and no error: an empty but well-formed stream.
+      pending = sse_done();
+      reusable = co_await write_chunk(pending, true, keep_alive);
+    } else {
+      answer = error_response(ApiError::internal("The backend finished without an answer."));
+    }
+  }
+  co_await stop_watch();
+  control_.reset();
+  if (answer) co_return co_await send(std::move(*answer), keep_alive);
+  const bool stays_open = reusable && keep_alive && !state_->draining() && !force_close_;
+  co_return stays_open;
+}
+
+asio::awaitable<bool> Connection::write_chunk(std::string& data, bool last, bool keep_alive) {
+  error_code ec;
+  if (!stream_headers_sent_) {
+    bhttp::response<bhttp::empty_body> res{bhttp::status::ok, 11};
+    res.set(bhttp::field::content_type, "text/event-stream");
+    res.set(bhttp::field::cache_control, "no-cache");
+    res.set("X-Accel-Buffering", "no");  // proxies must not hold events back
+    res.set("x-request-id", request_id_);
+    res.chunked(true);
+    res.keep_alive(keep_alive && !state_->draining() && !force_close_);
+    bhttp::response_serializer<bhttp::empty_body> serializer{res};
+    co_await bhttp::async_write_header(socket_, serializer,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+    stream_headers_sent_ = true;
+  }
+  if (!data.empty()) {
+    co_await asio::async_write(socket_, bhttp::make_chunk(asio::buffer(data)),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    data.clear();
+    if (ec) co_return false;
+  }
+  if (last) {
+    co_await asio::async_write(socket_, bhttp::make_chunk_last(),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+  co_return !ec;
+}
+
+void Connection::start_watch() {
+  peer_gone_ = false;
+  stop_watching_ = false;
+  watching_ = true;
+  watch_next();
+}
+
+void Connection::watch_next() {
+  if (buffer_.size() >= kWatchCap) {
+    watching_ = false;
+    return;
+  }
+  // Bytes that arrive are kept: they are the client's next (pipelined) request.
+  socket_.async_read_some(buffer_.prepare(kWatchChunk),
+                          [self = shared_from_this()](error_code ec, std::size_t n) {
+                            self->buffer_.commit(n);
+                            if (!ec && !self->stop_watching_) {
+                              self->watch_next();
+                              return;
+                            }
+                            if (ec && ec != asio::error::operation_aborted) self->peer_gone_ = true;
+                            self->watching_ = false;
+                            self->waiter_.notify_local();
+                          });
+}
+
+asio::awaitable<void> Connection::stop_watch() {
+  stop_watching_ = true;
+  if (watching_) {
+    error_code ignored;
+    socket_.cancel(ignored);  // no write is pending here, only the watch read
+  }
+  while (watching_) co_await waiter_.wait();
+}
+
+void Connection::cancel_in_flight() {
+  if (!control_ || cancelled_) return;
+  cancelled_ = true;
+  control_->cancel();
+}
+
+}  // namespace slipway::http

@@ -1,0 +1,62 @@
+#include "http/router.h"
+
+#include <array>
+
+namespace slipway::http {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+struct RouteEntry {
+  std::string_view path;
+  bhttp::verb method;
+  Route route;
+};
+
+constexpr std::array<RouteEntry, 7> kRoutes{{
+    {"/v1/chat/completions", bhttp::verb::post, Route::ChatCompletions},
+    {"/v1/completions", bhttp::verb::post, Route::Completions},
+    {"/v1/models", bhttp::verb::get, Route::Models},
+    {"/tokenize", bhttp::verb::post, Route::Tokenize},
+    {"/detokenize", bhttp::verb::post, Route::Detokenize},
+    {"/health", bhttp::verb::get, Route::Health},
+    {"/metrics", bhttp::verb::get, Route::Metrics},
+}};
+
+}  // namespace
+
+RouteMatch match_route(bhttp::verb method, std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  // One trailing slash is a common client habit ("/v1/models/"); treat it as the same path.
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  RouteMatch match;
+  for (const auto& entry : kRoutes) {
+    if (entry.path != path) continue;
+    match.path_known = true;
+    match.allowed = bhttp::to_string(entry.method);
+    if (entry.method == method) match.route = entry.route;
+  }
+  return match;
+}
+
+bool route_needs_auth(Route route) {
+  return route != Route::Health && route != Route::Metrics;
+}
+
+std::optional<backends::Endpoint> route_endpoint(Route route) {
+  switch (route) {
+    case Route::ChatCompletions:
+      return backends::Endpoint::ChatCompletions;
+    case Route::Completions:
+      return backends::Endpoint::Completions;
+    case Route::Tokenize:
+      return backends::Endpoint::Tokenize;
+    case Route::Detokenize:
+      return backends::Endpoint::Detokenize;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace slipway::http

@@ -1,0 +1,24 @@
+#pragma once
+// Maps a request line to a route; tells apart unknown paths (404) and wrong methods (405).
+#include <boost/beast/http/verb.hpp>
+#include <optional>
+#include <string_view>
+
+#include "backends/backend.h"
+
+namespace slipway::http {
+
+enum class Route { ChatCompletions, Completions, Models, Tokenize, Detokenize, Health, Metrics };
+
+struct RouteMatch {
+  std::optional<Route> route;
+  bool path_known = false;   // true with no route: 405
+  std::string_view allowed;  // the method the path takes, for the Allow header
+};
+
+RouteMatch match_route(boost::beast::http::verb method, std::string_view target);
+bool route_needs_auth(Route route);  // everything but /health and /metrics
+// The backend endpoint of a model route; none for models, health and metrics.
+std::optional<backends::Endpoint> route_endpoint(Route route);
+
+}  // namespace slipway::http

@@ -1,0 +1,57 @@
+#include "http/server_state.h"
+
+namespace slipway::http {
+
+ServerState::ServerState(ServerOptions options, std::shared_ptr<backends::BackendSet> backends,
+                         std::shared_ptr<monitor::ServingMetrics> metrics)
+    : options(std::move(options)), backends(std::move(backends)), metrics(std::move(metrics)) {}
+
+std::vector<std::shared_ptr<Connection>> ServerState::start_draining(
+    std::function<void()> on_drained) {
+  std::function<void()> now;
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(mutex_);
+    if (draining_.exchange(true)) return {};
+    if (connections_.empty()) {
+      now = std::move(on_drained);
+    } else {
+      on_drained_ = std::move(on_drained);
+    }
+    for (const auto& [id, weak] : connections_) {
+      if (auto c = weak.lock()) open.push_back(std::move(c));
+    }
+  }
+  if (now) now();
+  return open;
+}
+
+std::vector<std::shared_ptr<Connection>> ServerState::connections() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<Connection>> open;
+  for (const auto& [id, weak] : connections_) {
+    if (auto c = weak.lock()) open.push_back(std::move(c));
+  }
+  return open;
+}
+
+uint64_t ServerState::add_connection(std::weak_ptr<Connection> connection) {
+  std::lock_guard lock(mutex_);
+  connections_.emplace(++next_id_, std::move(connection));
+  return next_id_;
+}
+
+void ServerState::remove_connection(uint64_t id) {
+  std::function<void()> done;
+  {
+    std::lock_guard lock(mutex_);
+    connections_.erase(id);
+    if (draining_ && connections_.empty()) {
+      done = std::move(on_drained_);
+      on_drained_ = nullptr;
+    }
+  }
+  if (done) done();
+}
+
+}  // namespace slipway::http
