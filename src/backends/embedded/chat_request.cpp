@@ -36,6 +36,12 @@ Json normalize_content(const Json& message, const std::string& role, std::size_t
   return joined;
 }
 
+// The roles OpenAI accepts; a template would otherwise render an unknown one silently.
+bool known_role(const std::string& role) {
+  return role == "system" || role == "developer" || role == "user" || role == "assistant" ||
+         role == "tool" || role == "function";
+}
+
 }  // namespace
 
 ChatPromptRequest parse_chat_prompt(const Json& body) {
@@ -52,6 +58,10 @@ ChatPromptRequest parse_chat_prompt(const Json& body) {
     if (role == message.end() || role->is_null())
       fail_value(where + ".role is required", "messages");
     if (!role->is_string()) fail_type(where + ".role", "a string");
+    if (!known_role(role->get<std::string>()))
+      fail_value(where + ".role must be one of system, developer, user, assistant, tool (got '" +
+                     role->get<std::string>() + "')",
+                 "messages");
     Json normalized = message;  // other keys (name, tool_calls, ...) go to the template as sent
     normalized["content"] = normalize_content(message, role->get<std::string>(), i);
     out.messages.push_back(std::move(normalized));

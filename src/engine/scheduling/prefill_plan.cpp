@@ -18,10 +18,18 @@ std::vector<int64_t> plan_prefill(const std::vector<PrefillCandidate>& candidate
     return x.order < y.order;
   });
   std::vector<int64_t> chunks(candidates.size(), 0);
+  bool completes_a_prompt = false;
   for (std::size_t i : order) {
     if (budget <= 0) break;
-    chunks[i] = std::min(candidates[i].remaining, budget);
-    budget -= chunks[i];
+    const auto& candidate = candidates[i];
+    const int64_t chunk = std::min(candidate.remaining, budget);
+    const bool partial = chunk < candidate.remaining;
+    // A step that finishes prompts does not also carry part of a longer one: their first
+    // tokens would wait for its compute, and the longer prompt loses nothing by going next.
+    if (partial && completes_a_prompt && candidate.starved_steps < kMaxStarvedSteps) break;
+    chunks[i] = chunk;
+    budget -= chunk;
+    completes_a_prompt = completes_a_prompt || !partial;
   }
   return chunks;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // How one step's prompt-token budget is split among sequences still prefilling. Shortest
 // remaining first, so a short prompt is not stuck behind a long one; a sequence that got
-// nothing for kMaxStarvedSteps steps goes first, so a long prompt always progresses.
+// nothing for kMaxStarvedSteps steps goes first, so a long prompt always progresses. A step
+// that completes a prompt carries no partial chunk of another (except a starved one), so the
+// completed prompt's first token comes after a short step.
 #include <cstdint>
 #include <vector>
 

@@ -132,6 +132,15 @@ TEST(EmbeddedChatRequest, NormalizesMessages) {
   EXPECT_EQ(r.prompt.template_kwargs, (Json{{"enable_thinking", false}}));
 }
 
+TEST(EmbeddedChatRequest, UnknownRoleIsRejected) {
+  const Json body =
+      Json::parse(R"({"model": "m", "messages": [{"role": "robot", "content": "x"}]})");
+  const ApiError error = chat_error(body);
+  EXPECT_EQ(error.status, 400);
+  EXPECT_EQ(error.param, "messages");
+  EXPECT_NE(error.message.find("robot"), std::string::npos) << error.message;
+}
+
 TEST(EmbeddedChatRequest, ContinueFinalMessage) {
   const Json messages = Json::array(
       {Json{{"role", "user"}, {"content", "hi"}}, Json{{"role", "assistant"}, {"content", "Hel"}}});

@@ -91,16 +91,23 @@ TEST(BlockPool, FirstRegistrationOfAKeyWins) {
 
 TEST(PrefillPlan, ShortestRemainingFirstWithinTheBudget) {
   const std::vector<PrefillCandidate> c = {{2000, 0, 0}, {10, 0, 1}, {50, 0, 2}};
-  EXPECT_EQ(plan_prefill(c, 40), (std::vector<int64_t>{0, 10, 30}));
-  EXPECT_EQ(plan_prefill(c, 100), (std::vector<int64_t>{40, 10, 50}));
+  EXPECT_EQ(plan_prefill(c, 40), (std::vector<int64_t>{0, 10, 0}));
+  EXPECT_EQ(plan_prefill(c, 100), (std::vector<int64_t>{0, 10, 50}));
   EXPECT_EQ(plan_prefill(c, 0), (std::vector<int64_t>{0, 0, 0}));
+}
+
+TEST(PrefillPlan, PartialChunksFillTheBudgetWhenNoPromptCompletes) {
+  const std::vector<PrefillCandidate> c = {{2000, 0, 0}, {500, 0, 1}};
+  EXPECT_EQ(plan_prefill(c, 100), (std::vector<int64_t>{0, 100}));
+  const std::vector<PrefillCandidate> alone = {{2000, 0, 0}};
+  EXPECT_EQ(plan_prefill(alone, 100), (std::vector<int64_t>{100}));
 }
 
 TEST(PrefillPlan, StarvedSequenceGoesFirst) {
   const std::vector<PrefillCandidate> c = {{2000, kMaxStarvedSteps, 0}, {10, 0, 1}};
   EXPECT_EQ(plan_prefill(c, 16), (std::vector<int64_t>{16, 0}));
   const std::vector<PrefillCandidate> fresh = {{2000, kMaxStarvedSteps - 1, 0}, {10, 0, 1}};
-  EXPECT_EQ(plan_prefill(fresh, 16), (std::vector<int64_t>{6, 10}));
+  EXPECT_EQ(plan_prefill(fresh, 16), (std::vector<int64_t>{0, 10}));
 }
 
 }  // namespace
