@@ -15,16 +15,7 @@
 namespace slipway::backends {
 namespace {
 
-template <class F>
-ApiError error_of(F&& f) {
-  try {
-    f();
-  } catch (const RequestError& e) {
-    return e.error();
-  }
-  ADD_FAILURE() << "no error";
-  return {};
-}
+using test::error_of;
 
 // Replaces (or, with an empty string, removes) the folder's chat template.
 void set_chat_template(const std::filesystem::path& folder, const std::string& chat_template) {

@@ -6,9 +6,12 @@
 #include "backends/embedded/completion_request.h"
 #include "backends/embedded/json_fields.h"
 #include "backends/embedded/unsupported_fields.h"
+#include "embedded_test_util.h"
 
 namespace slipway::backends {
 namespace {
+
+using test::error_of;
 
 const ModelLimits kLimits{/*context=*/100, /*vocab_size=*/50, /*max_n=*/4, /*max_logprobs=*/5};
 
@@ -17,17 +20,6 @@ Json chat_body(Json extra = Json::object()) {
                {"messages", Json::array({Json{{"role", "user"}, {"content", "hi"}}})}};
   for (auto& [k, v] : extra.items()) body[k] = v;
   return body;
-}
-
-template <class F>
-ApiError error_of(F&& f) {
-  try {
-    f();
-  } catch (const RequestError& e) {
-    return e.error();
-  }
-  ADD_FAILURE() << "no error";
-  return {};
 }
 
 ApiError chat_error(const Json& body) {

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "backends/embedded/json_fields.h"
+#include "test_dir.h"
 
 namespace slipway::backends::test {
 
@@ -65,18 +67,20 @@ class RecordingSink : public ResponseSink {
   std::condition_variable cv_;
 };
 
-// A fresh folder per test (tests run as parallel processes).
 inline std::filesystem::path test_dir(const std::string& name) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string unique = name;
-  if (info != nullptr) unique += std::string("-") + info->test_suite_name() + "." + info->name();
-  for (char& ch : unique) {
-    if (ch == '/') ch = '_';
+  return ::slipway::test::fresh_test_dir("embedded", name);
+}
+
+// The RequestError a parse throws (a test failure when it throws none).
+template <class F>
+ApiError error_of(F&& f) {
+  try {
+    f();
+  } catch (const RequestError& e) {
+    return e.error();
   }
-  auto dir = std::filesystem::path(SLIPWAY_TEST_TMP) / "embedded" / unique;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  ADD_FAILURE() << "no error";
+  return {};
 }
 
 // The slipway binary that writes model folders: the build's own, or $SLIPWAY_BINARY (e.g. while

@@ -18,6 +18,7 @@
 
 #include "engine/format/model_config.h"
 #include "engine/format/safetensors_writer.h"
+#include "test_dir.h"
 
 namespace slipway::engine::test {
 
@@ -52,19 +53,8 @@ inline TinySpec tiny_spec(const std::string& arch, DType dtype = DType::F32) {
   return spec;
 }
 
-// A fresh folder per test: ctest runs tests as parallel processes, so the running test's full
-// name keeps two tests from rewriting a folder the other has mapped.
 inline std::filesystem::path test_dir(const std::string& name) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string unique = name;
-  if (info != nullptr) unique += std::string("-") + info->test_suite_name() + "." + info->name();
-  for (char& ch : unique) {
-    if (ch == '/') ch = '_';
-  }
-  auto dir = std::filesystem::path(SLIPWAY_TEST_TMP) / "engine" / unique;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return ::slipway::test::fresh_test_dir("engine", name);
 }
 
 // Writes the folder; returns the tensors as floats (already rounded to the dtype).
