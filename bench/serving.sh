@@ -42,7 +42,7 @@ run_bench --concurrency 1 --num-prompts 1 --input-len 2000 --output-len 2 --seed
   --json "$out/long_prompt.json" >"$out/long_prompt.txt" &
 long=$!
 sleep 0.5
-( for _ in $(seq 200); do
+( while true; do
     curl -s "$url/metrics" | sed -n 's/^slipway_scheduler_last_step_seconds{[^}]*} //p'
     sleep 0.05
   done ) >"$out/step_seconds.txt" &
@@ -51,5 +51,6 @@ run_bench --concurrency 1 --num-prompts 12 --input-len 32 --output-len 2 --seed 
   --json "$out/ttft_with_long.json"
 wait $long
 kill $sampler 2>/dev/null || true
+wait $sampler 2>/dev/null || true
 cat "$out/long_prompt.txt"
 echo "scheduler step seconds while the long prompt ran: max $(sort -g "$out/step_seconds.txt" | tail -1)"

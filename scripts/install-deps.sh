@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libpcre2-dev
   libboost1.74-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy
+  python3 python3-numpy curl
 )
 # Node.js from Debian unless the machine already has a node (e.g. a newer one).
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

@@ -58,15 +58,26 @@ bool non_empty(const Json& object, const char* key) {
 }
 
 // Whether a chunk of either endpoint carries generated output.
+// A chunk that carries a generated token: text, or an empty text that is not the closing
+// chunk (a token without text of its own yet, e.g. part of a UTF-8 character). A chat
+// chunk that only opens the role carries none.
 bool has_output(const Json& chunk) {
   const auto choices = chunk.find("choices");
   if (choices == chunk.end() || !choices->is_array() || choices->empty()) return false;
   const auto& choice = choices->front();
   if (!choice.is_object()) return false;
-  if (non_empty(choice, "text")) return true;
+  const auto finish = choice.find("finish_reason");
+  const bool closing = finish != choice.end() && !finish->is_null();
+  auto carries_token = [&](const Json& holder, const char* key) {
+    const auto text = holder.find(key);
+    if (text == holder.end() || !text->is_string()) return false;
+    return !text->get_ref<const std::string&>().empty() || !closing;
+  };
+  if (carries_token(choice, "text")) return true;
   const auto delta = choice.find("delta");
-  return delta != choice.end() && delta->is_object() &&
-         (non_empty(*delta, "content") || non_empty(*delta, "reasoning_content"));
+  if (delta == choice.end() || !delta->is_object()) return false;
+  if (non_empty(*delta, "content") || non_empty(*delta, "reasoning_content")) return true;
+  return !delta->contains("role") && carries_token(*delta, "content");
 }
 
 class Bench {

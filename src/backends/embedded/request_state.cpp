@@ -105,7 +105,11 @@ void RequestState::ensure_roles_sent() {
 void RequestState::stream_step(int64_t index, Choice& choice,
                                const engine::SequenceOutput& output) {
   Json logprobs = step_logprobs(choice, output);
-  const bool has_content = !output.text.empty() || !logprobs.is_null();
+  // A step that sampled a token streams a chunk even when the token has no text yet (part of a
+  // UTF-8 character, a possible stop string, a special token): clients see every token's
+  // timing. The final step's chunk carries the finish reason instead.
+  const bool sampled = !output.tokens.empty() && !output.finished;
+  const bool has_content = !output.text.empty() || !logprobs.is_null() || sampled;
   if (has_content || output.finished) ensure_roles_sent();
   const bool chat = plan_.kind == ResponseKind::Chat;
   if (has_content) {
