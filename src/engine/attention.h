@@ -1,5 +1,6 @@
 #pragma once
-// Causal softmax attention of one query head over a sequence's cached keys and values.
+// Causal softmax attention of the query heads that share one KV head (grouped-query
+// attention) over a sequence's cached keys and values.
 #include <cstdint>
 
 #include "engine/kv_cache.h"
@@ -13,10 +14,13 @@ struct AttentionHead {
   float scale = 1.0f;  // 1 / sqrt(head_dim)
 };
 
-// out = softmax(scale * q . K[j]) . V[j] over positions j in [first_key, n_keys) (first_key > 0
-// under a sliding window), reduced in position order so a query gives the same bits whether it
-// came from a prefill chunk or a decode step. scores needs n_keys floats.
-void attend(const KvCache& cache, const SequenceKv& seq, const AttentionHead& head, const float* q,
-            int64_t first_key, int64_t n_keys, float* scores, float* out);
+// For each of the `group` query heads g (q and out hold them one after another, head_dim apart):
+// out_g = softmax(scale * q_g . K[j]) . V[j] over positions j in [first_key, n_keys)
+// (first_key > 0 under a sliding window). Each cached key and value is read once for the whole
+// group; each head is still reduced in position order on its own, so a query gives the same bits
+// whatever its group size, and whether it came from a prefill chunk or a decode step.
+// scores needs group * n_keys floats.
+void attend(const KvCache& cache, const SequenceKv& seq, const AttentionHead& head, int64_t group,
+            const float* q, int64_t first_key, int64_t n_keys, float* scores, float* out);
 
 }  // namespace slipway::engine

@@ -78,6 +78,10 @@ struct ComputePool::Impl {
   // other than the one it saw.
   Signal<uint32_t> wake;
   std::atomic<uint64_t> ticket{0};
+  // The current job's chunk count, with its generation in the high half: a worker holding a
+  // stale ticket must not compare it with the next job's count (it would claim a chunk that
+  // does not exist and count it done twice).
+  std::atomic<uint64_t> limit{0};
   Signal<int64_t> done;  // chunks finished in the current job
   const std::function<void(int64_t, int64_t)>* fn = nullptr;
   int64_t n = 0;
@@ -94,7 +98,9 @@ struct ComputePool::Impl {
       do {
         if (static_cast<uint32_t>(t >> 32) != generation) return;
         chunk = static_cast<int64_t>(t & 0xffffffffu);
-        if (chunk >= chunks) return;
+        const uint64_t l = limit.load(std::memory_order_acquire);
+        if (static_cast<uint32_t>(l >> 32) != generation) return;
+        if (chunk >= static_cast<int64_t>(l & 0xffffffffu)) return;
       } while (!ticket.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel));
       try {
         (*fn)(n * chunk / chunks, n * (chunk + 1) / chunks);
@@ -147,12 +153,16 @@ void ComputePool::parallel_for(int64_t n,
   }
   std::lock_guard lock(pool.submit);
   const uint32_t generation = pool.wake.load() + 1;
+  const uint64_t tag = static_cast<uint64_t>(generation) << 32;
+  // Close the previous job first: a worker still holding its ticket fails to claim from now on.
+  pool.ticket.store(tag | 0xffffffffu, std::memory_order_seq_cst);
   pool.fn = &fn;
   pool.n = n;
   pool.chunks = std::min<int64_t>(n, pool.threads * kChunksPerThread);
+  pool.limit.store(tag | static_cast<uint64_t>(pool.chunks), std::memory_order_release);
   pool.error = nullptr;
   pool.done.store(0);
-  pool.ticket.store(static_cast<uint64_t>(generation) << 32, std::memory_order_release);
+  pool.ticket.store(tag, std::memory_order_release);
   pool.wake.publish(generation);
 
   t_inside_pool = true;

@@ -168,18 +168,20 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
     });
     const bool windowed = c.sliding_window && layer_index >= c.sliding_window_first_layer;
     // Every row's keys are cached before any query reads them.
-    pool_.parallel_for(m * heads, [&](int64_t begin, int64_t end) {
+    // One item per (row, KV head): the query heads sharing a KV head read its cache once.
+    pool_.parallel_for(m * kv_heads, [&](int64_t begin, int64_t end) {
       std::vector<float> scores;
       for (int64_t item = begin; item < end; ++item) {
-        const int64_t r = item / heads;
-        const int64_t h = item % heads;
+        const int64_t r = item / kv_heads;
+        const int64_t kv_head = item % kv_heads;
         const int64_t n_keys = s.rows[r].position + 1;
         const int64_t first_key = windowed ? std::max<int64_t>(0, n_keys - *c.sliding_window) : 0;
-        if (static_cast<int64_t>(scores.size()) < n_keys)
-          scores.resize(static_cast<std::size_t>(n_keys));
-        const AttentionHead head{layer_index, (h / group) * head_dim, head_dim, scale};
-        attend(cache_, *batch[s.rows[r].request].kv, head, &s.q[r * q_width + h * head_dim],
-               first_key, n_keys, scores.data(), &s.attn[r * q_width + h * head_dim]);
+        if (static_cast<int64_t>(scores.size()) < group * n_keys)
+          scores.resize(static_cast<std::size_t>(group * n_keys));
+        const AttentionHead head{layer_index, kv_head * head_dim, head_dim, scale};
+        const int64_t first_q = r * q_width + kv_head * group * head_dim;
+        attend(cache_, *batch[s.rows[r].request].kv, head, group, &s.q[first_q], first_key, n_keys,
+               scores.data(), &s.attn[first_q]);
       }
     });
     const kernels::MatmulJob o_job[] = {{&lw.o, s.proj.data()}};

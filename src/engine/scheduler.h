@@ -33,7 +33,7 @@ struct SchedulerConfig {
   // by the context length), at most 2 GiB.
   int64_t kv_cache_bytes = 0;
   int64_t max_num_seqs = 64;       // sequences in the running batch
-  int64_t max_batch_tokens = 256;  // tokens per step: decode tokens first, then prompt chunks
+  int64_t max_batch_tokens = 128;  // tokens per step: decode tokens first, then prompt chunks
   int64_t max_waiting = 1024;      // waiting queue bound; submit beyond it throws QueueFull
   bool prefix_caching = true;
   SteadyClock clock;  // empty: std::chrono::steady_clock::now

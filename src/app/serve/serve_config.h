@@ -24,7 +24,7 @@ struct EngineSettings {
   double kv_cache_mb = 0;          // KV cache budget per model; 0: the scheduler's default
   int32_t block_size = 16;         // tokens per KV block
   int64_t max_num_seqs = 64;       // sequences in a running batch
-  int64_t max_batch_tokens = 256;  // tokens per scheduler step (chunked prefill budget)
+  int64_t max_batch_tokens = 128;  // tokens per scheduler step (chunked prefill budget)
   int64_t max_waiting = 1024;      // waiting queue bound (429 beyond)
   bool prefix_caching = true;
 };

@@ -62,6 +62,12 @@ inline Vec load_bf16(const uint16_t* p) {
 inline Vec load_f16(const uint16_t* p) {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
+inline Vec broadcast(float x) {
+  return _mm256_set1_ps(x);
+}
+inline void store_f32(float* p, Vec v) {
+  _mm256_storeu_ps(p, v);
+}
 inline Vec fmadd(Vec a, Vec b, Vec acc) {
   return _mm256_fmadd_ps(a, b, acc);
 }
@@ -99,6 +105,14 @@ inline Vec load_f16(const uint16_t* p) {
   Vec v;
   for (int i = 0; i < 8; ++i) v.lane[i] = f16_to_f32(p[i]);
   return v;
+}
+inline Vec broadcast(float x) {
+  Vec v;
+  for (float& lane : v.lane) lane = x;
+  return v;
+}
+inline void store_f32(float* p, Vec v) {
+  std::memcpy(p, v.lane, sizeof v.lane);
 }
 inline Vec in_register(Vec v) {
   return v;

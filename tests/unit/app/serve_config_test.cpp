@@ -22,7 +22,7 @@ TEST(ServeConfig, EmptyFileGivesDefaults) {
   const ServeConfig config = parse("");
   EXPECT_EQ(config.server.host, "127.0.0.1");
   EXPECT_EQ(config.server.port, 8000);
-  EXPECT_EQ(config.engine.max_batch_tokens, 256);
+  EXPECT_EQ(config.engine.max_batch_tokens, 128);
   EXPECT_TRUE(config.models.empty());
 }
 

@@ -77,6 +77,28 @@ TEST(ComputePool, ConcurrentCallersAreSerialized) {
   EXPECT_EQ(total.load(), 3 * 2000 * 8);
 }
 
+// Jobs whose chunk counts alternate (3 then 8 chunks) back to back: a worker late from one job
+// must never claim a chunk of the next by comparing an old ticket with the new count. That
+// race once ran a chunk twice and left the caller waiting forever (caught by ctest's timeout).
+TEST(ComputePool, AlternatingChunkCountsNeverRunAChunkTwice) {
+  ComputePool pool(2);
+  std::vector<std::atomic<int>> hits(576);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  int64_t jobs = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    for (int64_t n : {int64_t{3}, int64_t{576}}) {
+      for (auto& h : hits) h.store(0, std::memory_order_relaxed);
+      pool.parallel_for(n, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) hits[static_cast<std::size_t>(i)]++;
+      });
+      for (int64_t i = 0; i < n; ++i)
+        ASSERT_EQ(hits[static_cast<std::size_t>(i)].load(), 1) << "job " << jobs << " index " << i;
+      ++jobs;
+    }
+  }
+  EXPECT_GT(jobs, 100);
+}
+
 TEST(ComputePool, WorkerExceptionReachesCaller) {
   ComputePool pool(2);
   EXPECT_THROW(pool.parallel_for(2,
