@@ -39,10 +39,6 @@ struct ServeArgs {
   bool no_prefix_caching = false;
 };
 
-std::chrono::milliseconds milliseconds(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
-}
-
 void apply_engine_flags(const ServeArgs& args, EngineSettings& engine) {
   if (args.threads) engine.threads = *args.threads;
   if (args.kv_cache_mb) engine.kv_cache_mb = *args.kv_cache_mb;
@@ -58,8 +54,8 @@ ServeConfig build_config(const ServeArgs& args) {
   auto& server = config.server;
   if (args.host) server.host = *args.host;
   if (args.port) server.port = static_cast<uint16_t>(*args.port);
-  if (args.request_timeout) server.request_timeout = milliseconds(*args.request_timeout);
-  if (args.drain_timeout) server.drain_timeout = milliseconds(*args.drain_timeout);
+  if (args.request_timeout) server.request_timeout = seconds_to_ms(*args.request_timeout);
+  if (args.drain_timeout) server.drain_timeout = seconds_to_ms(*args.drain_timeout);
   if (args.max_body_bytes) server.max_body_bytes = *args.max_body_bytes;
   apply_engine_flags(args, config.engine);
   for (auto& model : config.models) apply_engine_flags(args, model.engine);

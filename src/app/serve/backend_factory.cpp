@@ -11,10 +11,6 @@
 namespace slipway::app {
 namespace {
 
-std::chrono::milliseconds milliseconds(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
-}
-
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -57,8 +53,8 @@ std::shared_ptr<backends::Backend> make_upstream(const ModelSettings& model,
     options.api_key = key;
   }
   options.upstream_model = upstream.model;
-  options.connect_timeout = milliseconds(upstream.connect_timeout_seconds);
-  options.read_timeout = milliseconds(upstream.read_timeout_seconds);
+  options.connect_timeout = seconds_to_ms(upstream.connect_timeout_seconds);
+  options.read_timeout = seconds_to_ms(upstream.read_timeout_seconds);
   options.max_idle_connections = upstream.max_idle_connections;
   options.verify_tls = upstream.verify_tls;
   options.ca_file = upstream.ca_file;

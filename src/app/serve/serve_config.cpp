@@ -62,10 +62,6 @@ class Section {
   std::set<std::string> known_;
 };
 
-std::chrono::milliseconds seconds_to_ms(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
-}
-
 void read_server(Section section, http::ServerOptions& server) {
   section.read("host", server.host);
   int port = server.port;
@@ -138,6 +134,10 @@ ModelSettings read_model(const YAML::Node& node, std::size_t index, const std::s
 }
 
 }  // namespace
+
+std::chrono::milliseconds seconds_to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
+}
 
 ServeConfig parse_serve_config(const std::string& yaml, const std::string& source,
                                const std::filesystem::path& base_dir) {

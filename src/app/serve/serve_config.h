@@ -53,6 +53,9 @@ struct ServeConfig {
   std::vector<ModelSettings> models;
 };
 
+// Seconds as the config and flags spell durations, to the milliseconds the server counts in.
+std::chrono::milliseconds seconds_to_ms(double seconds);
+
 // Parses YAML text; `source` names it in errors. Unknown keys are errors (a typo must not be
 // silently ignored). Relative model paths are taken relative to `base_dir`.
 ServeConfig parse_serve_config(const std::string& yaml, const std::string& source,
