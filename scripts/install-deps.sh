@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates clang-format
   nlohmann-json3-dev libcli11-dev libpcre2-dev
   libboost1.74-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev libspdlog-dev
+  libsqlite3-dev libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy curl
 )
