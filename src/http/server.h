@@ -43,6 +43,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
+  // The admin API under /admin/v1/ (null: those paths answer 503). Call before listen().
+  void set_admin_api(std::shared_ptr<class AdminApi> admin);
   // Binds and listens (throws std::runtime_error naming the address on failure). Until
   // set_ready(true), /health answers 503 "loading" and model requests 503.
   void listen();

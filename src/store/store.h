@@ -15,6 +15,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "store/store_error.h"
 #include "store/value.h"
@@ -64,6 +65,9 @@ class Store {
   virtual Dialect dialect() const = 0;
   // The location with any password masked, for logs and errors.
   virtual std::string describe() const = 0;
+  // Empty when the database passes its integrity check (SQLite: PRAGMA integrity_check and
+  // foreign_key_check; PostgreSQL: every module table readable), else one line per problem.
+  virtual std::vector<std::string> integrity_problems() = 0;
 
   // Runs `body` in one transaction on a pooled connection. A write transaction takes the
   // write lock at its start (SQLite BEGIN IMMEDIATE; PostgreSQL SERIALIZABLE) and is durable
