@@ -16,6 +16,8 @@
 
 namespace slipway::http {
 
+class AdminApi;  // http/admin/admin_api.h
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;  // 0: any free port (see Server::port())
@@ -44,7 +46,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // The admin API under /admin/v1/ (null: those paths answer 503). Call before listen().
-  void set_admin_api(std::shared_ptr<class AdminApi> admin);
+  void set_admin_api(std::shared_ptr<AdminApi> admin);
   // Binds and listens (throws std::runtime_error naming the address on failure). Until
   // set_ready(true), /health answers 503 "loading" and model requests 503.
   void listen();
