@@ -43,9 +43,9 @@ Stage stage_from_string(const std::string& text) {
   if (text == "staging") return Stage::Staging;
   if (text == "production") return Stage::Production;
   if (text == "archived") return Stage::Archived;
-  throw RegistryError(RegistryError::Code::Invalid,
-                      "unknown stage \"" + text +
-                          "\"; use candidate, staging, production or archived");
+  throw RegistryError(
+      RegistryError::Code::Invalid,
+      "unknown stage \"" + text + "\"; use candidate, staging, production or archived");
 }
 
 }  // namespace slipway::registry

@@ -15,7 +15,7 @@ using Json = nlohmann::ordered_json;
 
 // Where a version's weights come from.
 enum class SourceKind { Embedded, Lora, Upstream };
-std::string to_string(SourceKind kind);  // "embedded", "lora", "upstream"
+std::string to_string(SourceKind kind);                       // "embedded", "lora", "upstream"
 SourceKind source_kind_from_string(const std::string& text);  // throws RegistryError Invalid
 
 struct Source {
@@ -55,7 +55,7 @@ struct Version {
   std::string parent;      // lineage: the version it was trained from ("name/version"), or ""
   std::string dataset;     // lineage: the dataset export id or URI it was trained on, or ""
   std::vector<Artifact> artifacts;  // sorted by path; empty for upstream sources
-  std::string content_hash;  // sha256 over source kind, base/url and every (path, sha256)
+  std::string content_hash;         // sha256 over source kind, base/url and every (path, sha256)
   Stage stage = Stage::Candidate;
   std::vector<std::string> aliases;  // aliases pointing here, sorted
 
@@ -69,7 +69,7 @@ struct Model {
   std::string creator;
   int64_t created_at_ms = 0;
   int64_t version_count = 0;
-  int64_t latest_version = 0;  // 0 when none
+  int64_t latest_version = 0;              // 0 when none
   std::map<std::string, int64_t> aliases;  // alias -> version
 };
 

@@ -15,8 +15,7 @@ class RegistryError : public std::runtime_error {
     StageRule,  // a stage change the rules forbid, or an archived version used
     Integrity,  // an artifact changed or went missing since registration
   };
-  RegistryError(Code code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  RegistryError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
   Code code() const { return code_; }
 
  private:

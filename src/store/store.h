@@ -25,6 +25,10 @@ namespace slipway::store {
 enum class Dialect { Sqlite, Postgres };
 
 // One open transaction; valid only inside the function given to Store::read/write.
+// A statement that throws ends the transaction on both dialects (PostgreSQL aborts it):
+// further statements throw, and a body that catches the error and returns still rolls back
+// with that error. Use ON CONFLICT instead of catching Unique inside a body. A read
+// transaction refuses statements that write (and notify).
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -35,6 +39,7 @@ class Transaction {
   // Several statements separated by `;`, no parameters (migrations).
   virtual void execute_script(std::string_view sql) = 0;
   // Queued with the transaction: subscribers in every process see it only after a commit.
+  // (PostgreSQL delivers identical channel+payload pairs of one transaction once.)
   virtual void notify(std::string_view channel, std::string_view payload) = 0;
 };
 
@@ -45,10 +50,10 @@ class Subscription {
 };
 
 struct StoreOptions {
-  int max_connections = 4;                           // pool size
-  std::chrono::milliseconds busy_timeout{5'000};     // wait for a lock before Conflict
-  int max_retries = 8;                               // whole-transaction retries on Conflict
-  std::chrono::milliseconds poll_interval{200};      // SQLite notifications: how often to look
+  int max_connections = 4;                        // pool size
+  std::chrono::milliseconds busy_timeout{5'000};  // wait for a lock before Conflict
+  int max_retries = 8;                            // whole-transaction retries on Conflict
+  std::chrono::milliseconds poll_interval{200};   // SQLite notifications: how often to look
 };
 
 class Store {

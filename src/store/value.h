@@ -13,7 +13,9 @@ namespace slipway::store {
 
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 
-inline Value null_value() { return Value{}; }
+inline Value null_value() {
+  return Value{};
+}
 
 // One result row. Accessors throw StoreError(Kind::Type) when a cell is not of the asked kind
 // (an integer cell may be read as a double; PostgreSQL's numeric text is converted).

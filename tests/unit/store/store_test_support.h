@@ -1,0 +1,81 @@
+#pragma once
+// Store tests run against both dialects: a fresh SQLite file or a fresh PostgreSQL database
+// (on the ctest fixture's server) per test.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "postgres_test_db.h"
+#include "store/store.h"
+#include "test_dir.h"
+
+namespace slipway::store::test {
+
+enum class Backend { Sqlite, Postgres };
+
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::Sqlite ? "Sqlite" : "Postgres";
+}
+
+// A fresh, empty database location for the running test.
+inline std::string fresh_location(Backend backend, const std::string& name = "db") {
+  if (backend == Backend::Postgres) return slipway::test::fresh_postgres_url(name);
+  return (slipway::test::fresh_test_dir("store", name) / "test.db").string();
+}
+
+inline bool postgres_dialect(Transaction& tx) {
+  return tx.dialect() == Dialect::Postgres;
+}
+
+inline StoreOptions fast_options() {
+  StoreOptions options;
+  options.poll_interval = std::chrono::milliseconds(20);
+  return options;
+}
+
+// Collects notification payloads from a store thread.
+class Inbox {
+ public:
+  std::function<void(const std::string&)> callback() {
+    return [this](const std::string& payload) {
+      std::lock_guard lock(mutex_);
+      payloads_.push_back(payload);
+      cv_.notify_all();
+    };
+  }
+  // Waits until at least `count` payloads arrived (or `timeout`); returns what arrived.
+  std::vector<std::string> wait_for(std::size_t count,
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, timeout, [&] { return payloads_.size() >= count; });
+    return payloads_;
+  }
+  std::vector<std::string> payloads() {
+    std::lock_guard lock(mutex_);
+    return payloads_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::string> payloads_;
+};
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    location_ = fresh_location(GetParam());
+    store_ = Store::open(location_, fast_options());
+  }
+  std::unique_ptr<Store> open_again() { return Store::open(location_, fast_options()); }
+  bool postgres() const { return GetParam() == Backend::Postgres; }
+
+  std::string location_;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace slipway::store::test
