@@ -3,19 +3,26 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 
 #include "app/commands.h"
-#include "app/serve/backend_factory.h"
+#include "app/data_location.h"
+#include "app/serve/config_registration.h"
 #include "app/serve/demo_model.h"
+#include "app/serve/memory_budget.h"
+#include "app/serve/model_loader.h"
 #include "app/serve/serve_config.h"
 #include "backends/backend_set.h"
 #include "engine/compute_pool.h"
+#include "http/admin/admin_api.h"
 #include "http/server.h"
 #include "monitor/serving_metrics.h"
+#include "registry/registry.h"
+#include "store/store_error.h"
 
 namespace slipway::app {
 namespace {
@@ -25,6 +32,9 @@ struct ServeArgs {
   std::string config;
   std::string model;
   std::string served_model_name;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> store;
+  std::optional<double> memory_budget_mb;
   std::optional<std::string> host;
   std::optional<int> port;
   std::optional<int> threads;
@@ -49,6 +59,12 @@ void apply_engine_flags(const ServeArgs& args, EngineSettings& engine) {
   if (args.no_prefix_caching) engine.prefix_caching = false;
 }
 
+// `--model` names a registered version when it is no folder and reads as a reference.
+bool is_version_ref_arg(const std::string& text) {
+  std::error_code error;
+  return !std::filesystem::is_directory(text, error) && registry::looks_like_version_ref(text);
+}
+
 ServeConfig build_config(const ServeArgs& args) {
   ServeConfig config = args.config.empty() ? ServeConfig{} : load_serve_config(args.config);
   auto& server = config.server;
@@ -57,54 +73,115 @@ ServeConfig build_config(const ServeArgs& args) {
   if (args.request_timeout) server.request_timeout = seconds_to_ms(*args.request_timeout);
   if (args.drain_timeout) server.drain_timeout = seconds_to_ms(*args.drain_timeout);
   if (args.max_body_bytes) server.max_body_bytes = *args.max_body_bytes;
+  if (args.data_dir) config.state.data_dir = *args.data_dir;
+  if (args.store) config.state.store = *args.store;
+  if (args.memory_budget_mb) config.state.memory_budget_mb = *args.memory_budget_mb;
   apply_engine_flags(args, config.engine);
   for (auto& model : config.models) apply_engine_flags(args, model.engine);
 
-  std::filesystem::path folder = args.model;
-  if (folder.empty() && config.models.empty()) {
-    folder = ensure_demo_model();
-    std::fprintf(stderr,
-                 "slipway: no model given: serving the demo model in %s (random weights, so its "
-                 "text is gibberish; use --model DIR for a real one)\n",
-                 folder.c_str());
-  }
-  if (!folder.empty()) {
+  if (!args.model.empty() && is_version_ref_arg(args.model)) {
+    // A registered version: served under its model's name unless told otherwise.
     ModelSettings model;
-    model.path = folder;
+    model.version = args.model;
     model.name = !args.served_model_name.empty() ? args.served_model_name
-                 : args.model.empty()            ? std::string("demo")
-                                                 : folder.lexically_normal().filename().string();
-    if (model.name.empty()) model.name = folder.lexically_normal().parent_path().filename();
+                                                 : registry::parse_version_ref(args.model).model;
     model.engine = config.engine;
     config.models.push_back(std::move(model));
+  } else {
+    std::filesystem::path folder = args.model;
+    if (folder.empty() && config.models.empty()) {
+      folder = ensure_demo_model();
+      std::fprintf(stderr,
+                   "slipway: no model given: serving the demo model in %s (random weights, so "
+                   "its text is gibberish; use --model DIR for a real one)\n",
+                   folder.c_str());
+    }
+    if (!folder.empty()) {
+      ModelSettings model;
+      model.path = folder;
+      model.name = !args.served_model_name.empty() ? args.served_model_name
+                   : args.model.empty()            ? std::string("demo")
+                                                   : folder.lexically_normal().filename().string();
+      if (model.name.empty()) model.name = folder.lexically_normal().parent_path().filename();
+      model.engine = config.engine;
+      config.models.push_back(std::move(model));
+    }
   }
   if (const char* key = std::getenv("SLIPWAY_API_KEY"); key && *key) server.api_key = key;
   validate_serve_config(config);
   return config;
 }
 
+// The registered version a configured model serves: looked up when the config names one,
+// else registered now (idempotently). `how` says which, for the log.
+registry::Version configured_version(registry::Registry& registry, const ModelSettings& model,
+                                     VersionServing& serving, std::string& how) {
+  if (!model.version.empty()) {
+    registry::Version version = registry.get_version(registry::parse_version_ref(model.version));
+    how = "by reference " + model.version;
+    return version;
+  }
+  const std::string name = registry_model_name(model.name);
+  if (name.empty())
+    throw ConfigError("model \"" + model.name + "\": no registry name can be made of it");
+  ConfiguredVersion configured = register_configured_model(registry, name, model);
+  how = configured.created ? "registered now" : "already registered";
+  serving.folder = configured.folder;
+  serving.verified = true;  // registration has just checked the folder
+  return std::move(configured.version);
+}
+
 void run_serve(const ServeArgs& args) {
   const ServeConfig config = build_config(args);
-  // Destruction runs bottom-up: the server first, then the backends (whose schedulers use the
-  // pool and whose upstream clients use the io_context), then the pool and the io_context.
+  // The registry's store first: a database migrated by a newer slipway stops the start here.
+  std::unique_ptr<store::Store> store;
+  std::optional<registry::Registry> reg;
+  try {
+    store = open_store(DataLocation{config.state.data_dir, config.state.store});
+    reg.emplace(*store);
+  } catch (const store::StoreError& e) {
+    throw std::runtime_error(std::string("the registry store: ") + e.what());
+  }
+  std::fprintf(stderr, "slipway: registry in %s\n", store->describe().c_str());
+
+  // Destruction runs bottom-up: the server first (with the admin API), then the loader and the
+  // backends (whose schedulers use the pool and whose upstream clients use the io_context),
+  // then the pool and the io_context, and last the registry and its store.
   boost::asio::io_context io;
   engine::ComputePool pool(config.engine.threads);
   auto backends = std::make_shared<backends::BackendSet>();
   auto metrics = std::make_shared<monitor::ServingMetrics>();
+  ServedModels::Options loader_options;
+  loader_options.engine = config.engine;
+  loader_options.memory_budget_bytes = memory_budget_bytes(config.state.memory_budget_mb);
+  auto loader = std::make_shared<ServedModels>(*reg, backends, pool, io, loader_options);
+  loader->start_resolving();
   http::Server server(io, config.server, backends, metrics);
+  server.set_admin_api(std::make_shared<http::AdminApi>(&*reg, loader));
   server.listen();
 
   // Models load while the server already answers /health with 503 "loading".
   std::atomic<bool> load_failed{false};
   std::string load_error;
-  std::thread loader([&] {
+  std::thread loading([&] {
     try {
       for (const auto& model : config.models) {
-        backends->add(make_backend(model, pool, io));
-        std::fprintf(stderr, "slipway: model \"%s\" ready (%s)\n", model.name.c_str(),
-                     model.upstream ? model.upstream->base_url.c_str() : model.path.c_str());
+        std::string how;
+        VersionServing serving;
+        const registry::Version version = configured_version(*reg, model, serving, how);
+        serving.served_name = model.name;
+        serving.engine = model.engine;
+        serving.upstream = model.upstream;
+        const auto loaded = loader->load_version(version, serving);
+        std::fprintf(stderr, "slipway: serving %s (label %s, %s) as \"%s\", %.1f MiB\n",
+                     version.ref().c_str(), version.label.c_str(), how.c_str(), model.name.c_str(),
+                     loaded.entry["memory_bytes"].get<double>() / static_cast<double>(kMiB));
       }
       server.set_ready(true);
+    } catch (const backends::ApiError& e) {
+      load_error = e.message;
+      load_failed = true;
+      server.shutdown();
     } catch (const std::exception& e) {
       load_error = e.what();
       load_failed = true;
@@ -112,7 +189,7 @@ void run_serve(const ServeArgs& args) {
     }
   });
   server.run();
-  loader.join();
+  loading.join();
   if (load_failed) throw std::runtime_error(load_error);
 }
 
@@ -125,10 +202,27 @@ void register_serve_command(CLI::App& root) {
       "OpenAI-compatible server for embedded models and upstream servers (no model: a demo)");
   cmd->add_option("--config", args->config, "YAML configuration (docs/configuration.md)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--model", args->model, "A Hugging Face model folder to serve")
-      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--model", args->model,
+                  "A Hugging Face model folder, or a registered version (name@alias, name/3, "
+                  "name/label)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            if (is_version_ref_arg(text)) return {};
+            return CLI::ExistingDirectory(text);
+          },
+          "DIR|REF"));
   cmd->add_option("--served-model-name", args->served_model_name,
-                  "The name clients send as \"model\" (default: the folder's name)");
+                  "The name clients send as \"model\" (default: the folder's or the registered "
+                  "model's name)");
+  cmd->add_option("--data", args->data_dir,
+                  "Data folder of the registry (default: $SLIPWAY_DATA, else "
+                  "~/.local/share/slipway)");
+  cmd->add_option("--store", args->store,
+                  "Registry database: a postgresql:// URL or a SQLite file (wins over --data)");
+  cmd->add_option("--memory-budget-mb", args->memory_budget_mb,
+                  "Memory the loaded models may take, weights and KV caches (default: 80% of "
+                  "the machine's memory)")
+      ->check(CLI::Range(1.0, 1e9));
   cmd->add_option("--host", args->host, "Address to bind (default 127.0.0.1)");
   cmd->add_option("--port", args->port, "Port (default 8000; 0: any free port)")
       ->check(CLI::Range(0, 65535));

@@ -2,7 +2,8 @@
 // One client connection: a coroutine on its own strand reads requests (with idle, header and
 // body deadlines), routes them and writes the answers; keep-alive and pipelining included.
 // Sources: connection.cpp (reading, deadlines, closing), connection_dispatch.cpp (routes, auth,
-// simple answers), model_exchange.cpp (backend requests, SSE, disconnect watch).
+// simple answers), model_exchange.cpp (backend requests, SSE, disconnect watch),
+// connection_admin.cpp (the admin API, run on the admin thread pool).
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -54,6 +55,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<bool> send(Response res, bool keep_alive);
   boost::asio::awaitable<bool> reject(const backends::ApiError& error, bool keep_alive,
                                       std::string_view allow = {});
+
+  // connection_admin.cpp
+  boost::asio::awaitable<bool> serve_admin(Request& request, bool keep_alive);
 
   // model_exchange.cpp
   boost::asio::awaitable<bool> serve_model(Request& request, backends::Endpoint endpoint,

@@ -62,6 +62,8 @@ asio::awaitable<bool> Connection::dispatch(Request& request) {
     case Route::Models:
       res = models_response(*state_->backends);
       break;
+    case Route::Admin:
+      co_return co_await serve_admin(request, keep_alive);
     default:
       co_return co_await serve_model(request, *route_endpoint(route), keep_alive);
   }

@@ -24,6 +24,13 @@ constexpr std::array<RouteEntry, 7> kRoutes{{
     {"/metrics", bhttp::verb::get, Route::Metrics},
 }};
 
+constexpr std::string_view kAdminPrefix = "/admin/v1";
+
+bool is_admin_path(std::string_view path) {
+  if (path.substr(0, kAdminPrefix.size()) != kAdminPrefix) return false;
+  return path.size() == kAdminPrefix.size() || path[kAdminPrefix.size()] == '/';
+}
+
 }  // namespace
 
 RouteMatch match_route(bhttp::verb method, std::string_view target) {
@@ -31,6 +38,11 @@ RouteMatch match_route(bhttp::verb method, std::string_view target) {
   // One trailing slash is a common client habit ("/v1/models/"); treat it as the same path.
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   RouteMatch match;
+  if (is_admin_path(path)) {
+    match.path_known = true;
+    match.route = Route::Admin;
+    return match;
+  }
   for (const auto& entry : kRoutes) {
     if (entry.path != path) continue;
     match.path_known = true;

@@ -1,5 +1,6 @@
 #pragma once
 // Maps a request line to a route; tells apart unknown paths (404) and wrong methods (405).
+// Paths under /admin/v1/ all map to Route::Admin, whose own table answers 404 and 405.
 #include <boost/beast/http/verb.hpp>
 #include <optional>
 #include <string_view>
@@ -8,7 +9,16 @@
 
 namespace slipway::http {
 
-enum class Route { ChatCompletions, Completions, Models, Tokenize, Detokenize, Health, Metrics };
+enum class Route {
+  ChatCompletions,
+  Completions,
+  Models,
+  Tokenize,
+  Detokenize,
+  Health,
+  Metrics,
+  Admin,  // any method on /admin/v1 and below; the admin API tells paths and methods apart
+};
 
 struct RouteMatch {
   std::optional<Route> route;

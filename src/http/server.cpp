@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/admin/admin_api.h"
 #include "http/log.h"
 #include "http/server_core.h"
 
@@ -24,6 +25,13 @@ Server::Server(boost::asio::io_context& io, ServerOptions options,
 Server::~Server() {
   impl_->core->close_acceptor_now();
   impl_->core->remove_signals();
+  // Admin handlers use the app's registry and loader, which may go right after the server:
+  // none may start or still run once the server is gone.
+  impl_->core->state->stop_admin_pool();
+}
+
+void Server::set_admin_api(std::shared_ptr<AdminApi> admin) {
+  impl_->core->state->set_admin_api(std::move(admin));
 }
 
 void Server::listen() {

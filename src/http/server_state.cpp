@@ -1,5 +1,7 @@
 #include "http/server_state.h"
 
+#include "http/admin/admin_api.h"
+
 namespace slipway::http {
 
 ServerState::ServerState(ServerOptions options, std::shared_ptr<backends::BackendSet> backends,
@@ -52,6 +54,21 @@ void ServerState::remove_connection(uint64_t id) {
     }
   }
   if (done) done();
+}
+
+void ServerState::set_admin_api(std::shared_ptr<AdminApi> admin) {
+  std::lock_guard lock(mutex_);
+  admin_ = std::move(admin);
+}
+
+std::shared_ptr<AdminApi> ServerState::admin_api() const {
+  std::lock_guard lock(mutex_);
+  return admin_;
+}
+
+void ServerState::stop_admin_pool() {
+  admin_pool_.stop();
+  admin_pool_.join();
 }
 
 }  // namespace slipway::http

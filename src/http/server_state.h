@@ -1,7 +1,9 @@
 #pragma once
-// What every connection shares: options, backends, metrics, the ready/draining flags, and the
-// registry of open connections the shutdown walks.
+// What every connection shares: options, backends, metrics, the ready/draining flags, the
+// registry of open connections the shutdown walks, and the admin API with the thread pool its
+// blocking handlers run on (never an I/O thread).
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -13,6 +15,7 @@
 
 namespace slipway::http {
 
+class AdminApi;
 class Connection;
 
 class ServerState {
@@ -34,12 +37,25 @@ class ServerState {
   uint64_t add_connection(std::weak_ptr<Connection> connection);
   void remove_connection(uint64_t id);
 
+  // The admin API (null: /admin/v1 answers 503). Thread-safe.
+  void set_admin_api(std::shared_ptr<AdminApi> admin);
+  std::shared_ptr<AdminApi> admin_api() const;
+  // Where admin handlers run: they block on store writes and model loads.
+  boost::asio::thread_pool& admin_pool() { return admin_pool_; }
+  // Drops admin work not yet started and waits for the running handlers; afterwards nothing
+  // touches the admin API (its registry and loader may then be destroyed). Idempotent.
+  void stop_admin_pool();
+
  private:
+  static constexpr std::size_t kAdminThreads = 2;
+
   std::atomic<bool> draining_{false};
   mutable std::mutex mutex_;
   std::map<uint64_t, std::weak_ptr<Connection>> connections_;
   uint64_t next_id_ = 0;
   std::function<void()> on_drained_;
+  std::shared_ptr<AdminApi> admin_;  // guarded by mutex_
+  boost::asio::thread_pool admin_pool_{kAdminThreads};
 };
 
 }  // namespace slipway::http

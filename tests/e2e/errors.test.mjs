@@ -212,7 +212,7 @@ test('HTTP edges: unknown path 404, wrong method 405, huge header 431, chunked b
   assert.equal(chunked.status, 200, `chunked: ${chunked.body}`);
   assert.equal(JSON.parse(chunked.body).usage.completion_tokens, 2);
   // Two pipelined requests on one keep-alive connection get two answers.
-  const piped = await rawExchange(ctx.server.port, ['GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], { timeoutMs: 10_000 });
+  const piped = await rawExchange(ctx.server.port, ['GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], { timeoutMs: 10_000, untilClose: true });
   const text = piped.raw.toString('utf8');
   assert.equal(text.split('HTTP/1.1 200').length - 1, 2, `pipelined: ${text.slice(0, 400)}`);
   assert.match(text, /"object":"list"/);

@@ -6,6 +6,9 @@
 #include <set>
 #include <sstream>
 
+#include "registry/registry_error.h"
+#include "registry/version_ref.h"
+
 namespace slipway::app {
 namespace {
 
@@ -62,7 +65,11 @@ class Section {
   std::set<std::string> known_;
 };
 
-void read_server(Section section, http::ServerOptions& server) {
+void read_server(Section section, http::ServerOptions& server, StateSettings& state) {
+  section.read("data_dir", state.data_dir);
+  section.read("store", state.store);
+  section.read("memory_budget_mb", state.memory_budget_mb);
+  if (state.memory_budget_mb < 0) section.fail("server.memory_budget_mb must not be negative");
   section.read("host", server.host);
   int port = server.port;
   section.read("port", port);
@@ -126,6 +133,17 @@ ModelSettings read_model(const YAML::Node& node, std::size_t index, const std::s
   if (!path.empty()) model.path = base_dir / path;
   if (YAML::Node upstream = section.child("upstream"); upstream && !upstream.IsNull())
     model.upstream = read_upstream(Section(upstream, where + ".upstream", source));
+  if (YAML::Node version = section.child("version"); version && !version.IsNull()) {
+    try {
+      model.version = version.as<std::string>();
+      const registry::VersionRef ref = registry::parse_version_ref(model.version);
+      if (model.name.empty()) model.name = ref.model;
+    } catch (const YAML::Exception&) {
+      section.fail(where + ".version has the wrong type", version.Mark());
+    } catch (const registry::RegistryError& e) {
+      section.fail(where + ".version: " + e.what(), version.Mark());
+    }
+  }
   if (YAML::Node overrides = section.child("engine"); overrides && !overrides.IsNull())
     read_engine(Section(overrides, where + ".engine", source), model.engine);
   section.reject_unknown_keys();
@@ -149,7 +167,7 @@ ServeConfig parse_serve_config(const std::string& yaml, const std::string& sourc
   }
   ServeConfig config;
   Section top(root, "config", source);
-  read_server(Section(top.child("server"), "server", source), config.server);
+  read_server(Section(top.child("server"), "server", source), config.server, config.state);
   read_engine(Section(top.child("engine"), "engine", source), config.engine);
   YAML::Node models = top.child("models");
   if (models && !models.IsNull()) {
@@ -175,9 +193,12 @@ void validate_serve_config(const ServeConfig& config) {
     if (model.name.empty()) throw ConfigError("a model has no name");
     if (!names.insert(model.name).second)
       throw ConfigError("two models are named \"" + model.name + "\"");
-    const bool embedded = !model.path.empty();
-    if (embedded == model.upstream.has_value())
-      throw ConfigError("model \"" + model.name + "\" needs exactly one of path or upstream");
+    const int sources =
+        int{!model.path.empty()} + int{model.upstream.has_value()} + int{!model.version.empty()};
+    if (sources != 1)
+      throw ConfigError("model \"" + model.name +
+                        "\" needs exactly one of path, upstream or version (a registered version "
+                        "such as name@production or name/3)");
     if (model.upstream && model.upstream->base_url.empty())
       throw ConfigError("model \"" + model.name + "\": upstream.base_url is required");
     const EngineSettings& e = model.engine;
@@ -188,6 +209,8 @@ void validate_serve_config(const ServeConfig& config) {
                         "block_size 1-1024, max_num_seqs >= 1, max_batch_tokens >= 1, "
                         "max_waiting >= 0)");
   }
+  if (config.state.memory_budget_mb < 0)
+    throw ConfigError("server.memory_budget_mb must not be negative");
   const auto& s = config.server;
   if (s.io_threads < 1 || s.io_threads > 64) throw ConfigError("server.io_threads must be 1-64");
   if (s.max_body_bytes < 1024) throw ConfigError("server.max_body_bytes must be at least 1024");

@@ -43,12 +43,22 @@ struct UpstreamSettings {
 struct ModelSettings {
   std::string name;                          // what clients send as "model"
   std::filesystem::path path;                // an embedded model folder, or
-  std::optional<UpstreamSettings> upstream;  // an upstream server
+  std::optional<UpstreamSettings> upstream;  // an upstream server, or
+  std::string version;    // a registered version: "name@alias", "name/3", "name/label"
   EngineSettings engine;  // the global engine settings with this model's overrides
+};
+
+// Where the server keeps its state (the registry) and how much memory its models may take.
+// Read from the `server:` section next to http::ServerOptions.
+struct StateSettings {
+  std::string data_dir;         // --data; empty: $SLIPWAY_DATA, $XDG_DATA_HOME/slipway, ...
+  std::string store;            // --store; a postgresql:// URL or a SQLite file; wins over data_dir
+  double memory_budget_mb = 0;  // --memory-budget-mb; 0: 80% of the machine's memory
 };
 
 struct ServeConfig {
   http::ServerOptions server;
+  StateSettings state;
   EngineSettings engine;
   std::vector<ModelSettings> models;
 };
@@ -62,8 +72,8 @@ ServeConfig parse_serve_config(const std::string& yaml, const std::string& sourc
                                const std::filesystem::path& base_dir);
 ServeConfig load_serve_config(const std::filesystem::path& file);
 
-// Checks what parsing alone cannot: names unique and non-empty, each model either a path or an
-// upstream, sane limits. Throws ConfigError.
+// Checks what parsing alone cannot: names unique and non-empty, each model exactly one of a
+// path, an upstream or a registered version, sane limits. Throws ConfigError.
 void validate_serve_config(const ServeConfig& config);
 
 }  // namespace slipway::app

@@ -80,7 +80,9 @@ export function parseHttpResponse(buf) {
 // Opens a socket, writes each of `chunks` (strings or Buffers; functions are awaited between
 // writes), and collects the answer until the socket closes, a complete response has arrived,
 // or timeoutMs. Returns {status, headers, body, closed, elapsedMs, error}.
-export function rawExchange(port, chunks, { host = '127.0.0.1', timeoutMs = 30_000 } = {}) {
+// untilClose: keep reading past the first complete response (pipelined requests), until the
+// server closes the connection.
+export function rawExchange(port, chunks, { host = '127.0.0.1', timeoutMs = 30_000, untilClose = false } = {}) {
   return new Promise((resolve) => {
     const started = Date.now();
     const socket = net.connect({ host, port });
@@ -109,7 +111,7 @@ export function rawExchange(port, chunks, { host = '127.0.0.1', timeoutMs = 30_0
       data = Buffer.concat([data, d]);
       try {
         const p = parseHttpResponse(data);
-        if (p?.complete) finish(false);
+        if (p?.complete && !untilClose) finish(false);
       } catch { /* wait for more */ }
     });
     socket.on('error', (e) => { writeError = e; });

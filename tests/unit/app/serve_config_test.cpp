@@ -78,11 +78,64 @@ TEST(ServeConfig, WrongTypeNamesTheField) {
 }
 
 TEST(ServeConfig, ModelNeedsExactlyOneSource) {
-  EXPECT_NE(error_of("models: [{name: a}]").find("exactly one of path or upstream"),
+  EXPECT_NE(error_of("models: [{name: a}]").find("exactly one of path, upstream or version"),
+            std::string::npos);
+  EXPECT_NE(error_of("models: [{name: a, path: x, version: a/1}]").find("exactly one"),
             std::string::npos);
   EXPECT_NE(error_of("models: [{name: a, path: x, upstream: {base_url: 'http://h'}}]")
                 .find("exactly one"),
             std::string::npos);
+}
+
+TEST(ServeConfig, ReadsStateFieldsOfTheServerSection) {
+  const ServeConfig config = parse(R"(
+server:
+  data_dir: /var/lib/slipway
+  store: postgresql://slipway@db/slipway
+  memory_budget_mb: 2048
+  port: 9000
+)");
+  EXPECT_EQ(config.state.data_dir, "/var/lib/slipway");
+  EXPECT_EQ(config.state.store, "postgresql://slipway@db/slipway");
+  EXPECT_EQ(config.state.memory_budget_mb, 2048);
+  EXPECT_EQ(config.server.port, 9000);
+  const ServeConfig defaults = parse("");
+  EXPECT_EQ(defaults.state.data_dir, "");
+  EXPECT_EQ(defaults.state.store, "");
+  EXPECT_EQ(defaults.state.memory_budget_mb, 0);
+  EXPECT_NE(error_of("server: {memory_budget_mb: -1}").find("memory_budget_mb"), std::string::npos);
+  EXPECT_NE(error_of("server: {data_directory: /x}").find("unknown key server.data_directory"),
+            std::string::npos);
+}
+
+TEST(ServeConfig, ModelByRegisteredVersion) {
+  const ServeConfig config = parse(R"(
+models:
+  - version: support-bot@production
+  - name: canary
+    version: support-bot/7
+    engine: {kv_cache_mb: 16}
+  - version: support-bot/llama-1b-v3-20260101
+)");
+  ASSERT_EQ(config.models.size(), 3u);
+  EXPECT_EQ(config.models[0].version, "support-bot@production");
+  EXPECT_EQ(config.models[0].name, "support-bot");  // the ref's model name
+  EXPECT_TRUE(config.models[0].path.empty());
+  EXPECT_EQ(config.models[1].name, "canary");
+  EXPECT_EQ(config.models[1].version, "support-bot/7");
+  EXPECT_EQ(config.models[1].engine.kv_cache_mb, 16);
+  EXPECT_EQ(config.models[2].name, "support-bot");
+  // Two models of one name: the served names must differ.
+  EXPECT_NE(error_of(R"(models: [{version: a@production}, {version: a/2}])").find("two models"),
+            std::string::npos);
+  EXPECT_EQ(error_of(R"(models: [{version: a@production}, {name: b, version: a/2}])"), "");
+}
+
+TEST(ServeConfig, BadVersionReferenceNamesTheLine) {
+  const std::string message = error_of("models:\n  - version: 'bad name@@x'\n");
+  EXPECT_NE(message.find("test.yaml:2"), std::string::npos) << message;
+  EXPECT_NE(message.find("models[0].version"), std::string::npos) << message;
+  EXPECT_NE(error_of("models: [{version: [1, 2]}]").find("wrong type"), std::string::npos);
 }
 
 TEST(ServeConfig, DuplicateNamesAreRejected) {
