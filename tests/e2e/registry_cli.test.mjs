@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BINARY, makeTempDir, makeTinyModel, startServer } from './lib/server.mjs';
+import { BINARY, makeTempDir, makeTinyModel, startServer, tinyModelFolder } from './lib/server.mjs';
 import { freshPostgresUrl } from './lib/postgres.mjs';
 
 const T = { timeout: 240_000 };
@@ -24,13 +24,8 @@ after(() => tmp?.cleanup());
 // A model folder of its own: the seed copied (same bytes, plus `note` in notes.txt when given)
 // or, with a seed other than 1, a tiny model with other weights.
 function modelFolder(name, { seed = 1, note } = {}) {
-  const dir = path.join(tmp.dir, 'models', name);
-  if (seed === 1) {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    fs.cpSync(seedFolder, dir, { recursive: true });
-  } else {
-    makeTinyModel(dir, { seed });
-  }
+  const dir = tinyModelFolder(path.join(tmp.dir, 'models', name),
+    seed === 1 ? { seedDir: seedFolder } : { seed });
   if (note !== undefined) fs.writeFileSync(path.join(dir, 'notes.txt'), note);
   return dir;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BINARY, makeTempDir, makeTinyModel, startServer, kvBlockBytes, sleep } from './lib/server.mjs';
+import { BINARY, makeTempDir, makeTinyModel, startServer, kvBlockBytes, sleep, tinyModelFolder } from './lib/server.mjs';
 import { makeClient } from './lib/client.mjs';
 import { postRaw, getRaw, assertErrorShape } from './lib/http.mjs';
 import { freshPostgresUrl } from './lib/postgres.mjs';
@@ -25,13 +25,8 @@ after(() => tmp?.cleanup());
 
 // A tiny model folder: seed 1 is a copy of seedFolder, others are written anew.
 function tinyFolder(name, seed = 1) {
-  const dir = path.join(tmp.dir, 'models', name);
-  if (seed === 1) {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    fs.cpSync(seedFolder, dir, { recursive: true });
-    return dir;
-  }
-  return makeTinyModel(dir, { seed }).dir;
+  return tinyModelFolder(path.join(tmp.dir, 'models', name),
+    seed === 1 ? { seedDir: seedFolder } : { seed });
 }
 
 function runSlipway(args, { timeout = 120_000 } = {}) {

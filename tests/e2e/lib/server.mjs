@@ -53,6 +53,17 @@ export function makeTinyModel(dir, { seed = 1, arch = 'llama', preset = 'tiny' }
   return { dir, config };
 }
 
+// A model folder of its own at `dir`: a copy of `seedDir` (same bytes) when given, else a new
+// tiny model with `seed`.
+export function tinyModelFolder(dir, { seedDir, seed = 1 } = {}) {
+  if (seedDir) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.cpSync(seedDir, dir, { recursive: true });
+    return dir;
+  }
+  return makeTinyModel(dir, { seed }).dir;
+}
+
 // Bytes of one KV block: K and V, every layer, every KV head, head_dim floats of 4 bytes.
 export function kvBlockBytes(config, blockSize = 16, bytesPerValue = 4) {
   const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "notification_inbox.h"
 #include "postgres_test_db.h"
 #include "registry/registry.h"
 #include "store/store.h"
@@ -70,28 +71,7 @@ inline fs::path make_lora_folder(const fs::path& dir, const std::string& weights
   return dir;
 }
 
-// Collects change notifications from a store thread.
-class Inbox {
- public:
-  std::function<void(const std::string&)> callback() {
-    return [this](const std::string& payload) {
-      std::lock_guard lock(mutex_);
-      payloads_.push_back(payload);
-      cv_.notify_all();
-    };
-  }
-  std::vector<std::string> wait_for(std::size_t count,
-                                    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    std::unique_lock lock(mutex_);
-    cv_.wait_for(lock, timeout, [&] { return payloads_.size() >= count; });
-    return payloads_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<std::string> payloads_;
-};
+using slipway::test::Inbox;
 
 class RegistryTest : public ::testing::TestWithParam<Backend> {
  protected:

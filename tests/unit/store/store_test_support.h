@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "notification_inbox.h"
 #include "postgres_test_db.h"
 #include "store/store.h"
 #include "test_dir.h"
@@ -37,33 +38,7 @@ inline StoreOptions fast_options() {
   return options;
 }
 
-// Collects notification payloads from a store thread.
-class Inbox {
- public:
-  std::function<void(const std::string&)> callback() {
-    return [this](const std::string& payload) {
-      std::lock_guard lock(mutex_);
-      payloads_.push_back(payload);
-      cv_.notify_all();
-    };
-  }
-  // Waits until at least `count` payloads arrived (or `timeout`); returns what arrived.
-  std::vector<std::string> wait_for(std::size_t count,
-                                    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    std::unique_lock lock(mutex_);
-    cv_.wait_for(lock, timeout, [&] { return payloads_.size() >= count; });
-    return payloads_;
-  }
-  std::vector<std::string> payloads() {
-    std::lock_guard lock(mutex_);
-    return payloads_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<std::string> payloads_;
-};
+using slipway::test::Inbox;
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
