@@ -173,6 +173,16 @@ Json ServedModels::list() {
               {"memory_used_bytes", used}};
 }
 
+// The model's name while no other version of it is served under that name, else "name/N", so a
+// second version loads beside the first without the caller naming it.
+std::string ServedModels::default_served_name(const registry::Version& version) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(version.model);
+  const bool taken_by_other = it != entries_.end() && (it->second.model != version.model ||
+                                                       it->second.version != version.version);
+  return taken_by_other ? version.ref() : version.model;
+}
+
 Json ServedModels::load(const Json& body, const std::string& actor) {
   if (!body.is_object()) throw ApiError::bad_request("The body must be a JSON object.");
   auto version_field = body.find("version");
@@ -189,7 +199,7 @@ Json ServedModels::load(const Json& body, const std::string& actor) {
   const registry::VersionRef ref = registry::parse_version_ref(version_field->get<std::string>());
   const registry::Version version = registry_.get_version(ref);
   VersionServing serving;
-  serving.served_name = name.empty() ? ref.model : name;
+  serving.served_name = name.empty() ? default_served_name(version) : name;
   serving.engine = options_.engine;
   try {
     Loaded loaded = load_version(version, serving);

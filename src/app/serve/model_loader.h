@@ -70,6 +70,7 @@ class ServedModels : public http::ModelLoader {
   };
   static backends::Json to_json(const Entry& entry);
   int64_t used_locked() const;
+  std::string default_served_name(const registry::Version& version) const;
   void refresh_model(const std::string& model);  // the alias cache's copy of a model
 
   registry::Registry& registry_;

@@ -130,9 +130,20 @@ TEST_F(ServedModelsTest, NameServingAnotherVersionIsAConflict) {
   register_folder("bot", tiny("b", 2), "bot-b");
   auto models = loader();
   models->load(Json{{"version", "bot/1"}}, "test");
-  const ApiError error = api_error_of([&] { models->load(Json{{"version", "bot/2"}}, "test"); });
+  const ApiError error = api_error_of([&] {
+    models->load(Json{{"version", "bot/2"}, {"name", "bot"}}, "test");
+  });
   EXPECT_EQ(error.status, 409);
   EXPECT_NE(error.message.find("bot/1"), std::string::npos) << error.message;
+}
+
+TEST_F(ServedModelsTest, UnnamedSecondVersionIsServedUnderItsRef) {
+  register_folder("bot", tiny("a", 1), "bot-a");
+  register_folder("bot", tiny("b", 2), "bot-b");
+  auto models = loader();
+  EXPECT_EQ(models->load(Json{{"version", "bot/1"}}, "test")["name"], "bot");
+  EXPECT_EQ(models->load(Json{{"version", "bot/2"}}, "test")["name"], "bot/2");
+  EXPECT_EQ(models->load(Json{{"version", "bot/1"}}, "test")["name"], "bot");  // idempotent
 }
 
 TEST_F(ServedModelsTest, AdmissionCountsWhatIsLoaded) {
