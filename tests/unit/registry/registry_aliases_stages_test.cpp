@@ -197,8 +197,8 @@ TEST_P(RegistryAliasStageTest, SubscribersHearEveryChange) {
   EXPECT_EQ(payloads, (std::vector<std::string>{"other", "demo", "demo"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Registry, RegistryAliasStageTest,
-                         ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Registry, RegistryAliasStageTest, slipway::test::kBothBackends,
+                         backend_name);
 
 }  // namespace
 }  // namespace slipway::registry::test

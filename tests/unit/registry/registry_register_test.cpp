@@ -324,8 +324,8 @@ TEST_P(RegistryRegisterTest, CreateModelThenConflict) {
   EXPECT_EQ(events[0].actor, "cli:alice");
 }
 
-INSTANTIATE_TEST_SUITE_P(Registry, RegistryRegisterTest,
-                         ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Registry, RegistryRegisterTest, slipway::test::kBothBackends,
+                         backend_name);
 
 }  // namespace
 }  // namespace slipway::registry::test

@@ -18,17 +18,15 @@
 #include "postgres_test_db.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "store_backend_param.h"
 #include "test_dir.h"
 
 namespace slipway::registry::test {
 
 namespace fs = std::filesystem;
 
-enum class Backend { Sqlite, Postgres };
-
-inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::Sqlite ? "Sqlite" : "Postgres";
-}
+using slipway::test::Backend;
+using slipway::test::backend_name;
 
 // 2026-11-29 12:00:00 UTC
 inline constexpr int64_t kNov29 = 1795953600000;

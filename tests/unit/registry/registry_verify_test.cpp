@@ -150,8 +150,7 @@ TEST_P(RegistryVerifyTest, ConcurrentRegistrationsGetDistinctNumbers) {
   EXPECT_EQ(registry_->history("busy").size(), static_cast<std::size_t>(kThreads * kEach + 1));
 }
 
-INSTANTIATE_TEST_SUITE_P(Registry, RegistryVerifyTest,
-                         ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Registry, RegistryVerifyTest, slipway::test::kBothBackends, backend_name);
 
 }  // namespace
 }  // namespace slipway::registry::test

@@ -124,8 +124,7 @@ TEST_P(StoreMigrationsTest, ConcurrentMigrationsApplyEachStepOnce) {
   EXPECT_EQ(count, 3);
 }
 
-INSTANTIATE_TEST_SUITE_P(Store, StoreMigrationsTest,
-                         ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Store, StoreMigrationsTest, slipway::test::kBothBackends, backend_name);
 
 }  // namespace
 }  // namespace slipway::store::test

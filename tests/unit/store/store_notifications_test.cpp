@@ -134,8 +134,7 @@ TEST_P(StoreNotificationsTest, NotifyNeedsAWriteTransaction) {
   EXPECT_THROW(store_->read([](Transaction& tx) { tx.notify("r", "x"); }), StoreError);
 }
 
-INSTANTIATE_TEST_SUITE_P(Store, StoreNotificationsTest,
-                         ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Store, StoreNotificationsTest, slipway::test::kBothBackends, backend_name);
 
 }  // namespace
 }  // namespace slipway::store::test

@@ -348,8 +348,7 @@ TEST_P(StoreSqlTest, DialectAndDescribe) {
   EXPECT_FALSE(store_->describe().empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Store, StoreSqlTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Store, StoreSqlTest, slipway::test::kBothBackends, backend_name);
 
 }  // namespace
 }  // namespace slipway::store::test

@@ -12,15 +12,13 @@
 #include "notification_inbox.h"
 #include "postgres_test_db.h"
 #include "store/store.h"
+#include "store_backend_param.h"
 #include "test_dir.h"
 
 namespace slipway::store::test {
 
-enum class Backend { Sqlite, Postgres };
-
-inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::Sqlite ? "Sqlite" : "Postgres";
-}
+using slipway::test::Backend;
+using slipway::test::backend_name;
 
 // A fresh, empty database location for the running test.
 inline std::string fresh_location(Backend backend, const std::string& name = "db") {
