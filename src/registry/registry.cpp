@@ -76,8 +76,7 @@ Model Registry::create_model(const std::string& name, const std::string& descrip
     event.kind = "model_created";
     event.actor = actor;
     event.at_ms = now;
-    detail::record_event(tx, rows.at(0).integer(0), event);
-    tx.notify(detail::kChannel, name);
+    detail::record_change(tx, rows.at(0).integer(0), name, event);
   });
   return get_model(name);
 }

@@ -60,8 +60,7 @@ Version Registry::set_alias(const std::string& model, const std::string& alias, 
     event.actor = actor;
     event.reason = reason;
     event.at_ms = now;
-    detail::record_event(tx, target.model_id, event);
-    tx.notify(detail::kChannel, model);
+    detail::record_change(tx, target.model_id, model, event);
     return detail::load_version(tx, target.model_id, model, target.id).version;
   });
 }
@@ -88,8 +87,7 @@ void Registry::remove_alias(const std::string& model, const std::string& alias,
     event.actor = actor;
     event.reason = reason;
     event.at_ms = now;
-    detail::record_event(tx, model_id, event);
-    tx.notify(detail::kChannel, model);
+    detail::record_change(tx, model_id, model, event);
   });
 }
 
@@ -120,8 +118,7 @@ Version Registry::set_stage(const std::string& model, int64_t version, Stage sta
     event.reason = reason;
     event.automatic = automatic;
     event.at_ms = now;
-    detail::record_event(tx, target.model_id, event);
-    tx.notify(detail::kChannel, model);
+    detail::record_change(tx, target.model_id, model, event);
     return detail::load_version(tx, target.model_id, model, target.id).version;
   });
 }

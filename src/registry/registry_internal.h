@@ -45,7 +45,10 @@ StoredVersion resolve(store::Transaction& tx, const VersionRef& ref);
 StoredVersion resolve_number(store::Transaction& tx, const std::string& model, int64_t number);
 
 // Appends to the audit trail (event.model and event.id are ignored).
-void record_event(store::Transaction& tx, int64_t model_id, const Event& event);
+// Appends an event to the audit trail and announces the model's change on kChannel (after
+// commit): every registry change goes through here, so none is silent.
+void record_change(store::Transaction& tx, int64_t model_id, const std::string& model,
+                   const Event& event);
 
 // The channel every registry change is announced on, with the model name as payload.
 inline constexpr const char* kChannel = "registry";

@@ -337,7 +337,7 @@ RegisterResult Registry::register_version(const RegisterRequest& request) {
       created.kind = "model_created";
       created.actor = request.actor;
       created.at_ms = now;
-      detail::record_event(tx, *model_id, created);
+      detail::record_change(tx, *model_id, request.model, created);
     } else if (request.reuse_identical) {
       auto same = tx.query(
           "SELECT id FROM registry_versions WHERE model_id = ? AND content_hash = ? "
@@ -404,8 +404,7 @@ RegisterResult Registry::register_version(const RegisterRequest& request) {
     registered.to = to_string(Stage::Candidate);
     registered.actor = request.actor;
     registered.at_ms = now;
-    detail::record_event(tx, *model_id, registered);
-    tx.notify(detail::kChannel, request.model);
+    detail::record_change(tx, *model_id, request.model, registered);
     return {detail::load_version(tx, *model_id, request.model, version_id).version, true};
   });
 }

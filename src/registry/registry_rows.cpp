@@ -201,12 +201,14 @@ StoredVersion resolve(Transaction& tx, const VersionRef& ref) {
   return load_version(tx, model_id, ref.model, *version_id);
 }
 
-void record_event(Transaction& tx, int64_t model_id, const Event& event) {
+void record_change(Transaction& tx, int64_t model_id, const std::string& model,
+                   const Event& event) {
   tx.execute(
       "INSERT INTO registry_events (model_id, version, kind, alias, from_value, to_value, actor, "
       "reason, automatic, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {model_id, event.version, event.kind, event.alias, event.from, event.to, event.actor,
        event.reason, int64_t{event.automatic ? 1 : 0}, event.at_ms});
+  tx.notify(kChannel, model);
 }
 
 }  // namespace slipway::registry::detail

@@ -8,6 +8,7 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -257,6 +258,8 @@ class SqliteTransaction : public Transaction {
 
   void notify(std::string_view channel, std::string_view payload) override {
     require_write("notify");
+    // Identical pairs of one transaction are delivered once, as PostgreSQL's NOTIFY does.
+    if (!sent_.emplace(std::string(channel), std::string(payload)).second) return;
     execute("INSERT INTO store_notifications(channel, payload, created_at) VALUES (?, ?, ?)",
             {std::string(channel), std::string(payload), system_now_ms()});
     notified_ = true;
@@ -287,6 +290,7 @@ class SqliteTransaction : public Transaction {
 
   Connection& conn_;
   bool write_;
+  std::set<std::pair<std::string, std::string>> sent_;  // (channel, payload) this transaction
   bool notified_ = false;
   TxState state_;
 };

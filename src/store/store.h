@@ -39,7 +39,7 @@ class Transaction {
   // Several statements separated by `;`, no parameters (migrations).
   virtual void execute_script(std::string_view sql) = 0;
   // Queued with the transaction: subscribers in every process see it only after a commit.
-  // (PostgreSQL delivers identical channel+payload pairs of one transaction once.)
+  // Identical channel+payload pairs of one transaction are delivered once (both dialects).
   virtual void notify(std::string_view channel, std::string_view payload) = 0;
 };
 
