@@ -1,7 +1,8 @@
 #pragma once
 // One forward step over a batch of sequences, each adding a chunk of new tokens (a prompt
-// chunk or one decode token) to its KV cache. Results are batch-invariant: a sequence's logits
-// are bitwise the same whatever else is in the batch and however its prompt was chunked.
+// chunk or one decode token) to its KV cache, each with its own LoRA adapter or none. Results
+// are batch-invariant: a sequence's logits are bitwise the same whatever else is in the batch
+// (other adapters included) and however its prompt was chunked.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -9,6 +10,7 @@
 
 #include "engine/compute_pool.h"
 #include "engine/kv_cache.h"
+#include "engine/lora/lora_adapter.h"
 #include "engine/model.h"
 
 namespace slipway::engine {
@@ -17,6 +19,9 @@ struct ForwardRequest {
   SequenceKv* kv = nullptr;         // blocks reserved by the caller for kv->num_tokens + n
   std::span<const int32_t> tokens;  // new tokens at positions kv->num_tokens ...
   bool all_logits = false;          // logits of every new position, not only the last
+  // Applied on top of the base weights for this request's rows only (none: the bare base).
+  // Its layers must match the model's; a batch may mix any adapters.
+  const LoraAdapter* adapter = nullptr;
 };
 
 class ForwardPass {

@@ -19,6 +19,7 @@
 
 #include "engine/compute_pool.h"
 #include "engine/finish_reason.h"
+#include "engine/lora/lora_adapter.h"
 #include "engine/model_package.h"
 #include "engine/sampler.h"
 #include "engine/sampling_params.h"
@@ -47,7 +48,11 @@ struct SequenceRequest {
   uint64_t seed = 0;            // used when params.seed is empty
   std::optional<std::chrono::steady_clock::time_point> deadline;  // finishes with Timeout
   bool skip_special_tokens = true;                                // in the text output
-  uint64_t cache_salt = 0;  // prefix-cache namespace (e.g. the LoRA adapter); 0: none
+  uint64_t cache_salt = 0;  // prefix-cache namespace of the caller's own; 0: none
+  // A LoRA adapter bound to this scheduler's model (none: the bare base). The sequence holds
+  // it until it finishes; prefix-cache blocks are shared only between sequences with the same
+  // adapter (its id is mixed into the block keys).
+  std::shared_ptr<const LoraAdapter> adapter;
 };
 
 // Times and counts of one sequence, complete in its final output.
