@@ -242,6 +242,14 @@ PreparedSource prepare_source(store::Store& store, const Source& given) {
   const fs::path& folder = source.path;
   if (source.kind == SourceKind::Embedded) {
     if (!source.base.empty()) invalid("base is only for lora sources");
+    std::error_code error;
+    if (!fs::exists(folder / "config.json", error) &&
+        fs::is_regular_file(folder / "adapter_config.json", error)) {
+      invalid(folder.string() +
+              " is a LoRA adapter (it has adapter_config.json): register it as a lora source "
+              "with its base version (slipway models register NAME --path DIR --lora-base "
+              "BASE/N)");
+    }
     prepared.config = read_json_object(folder / "config.json", folder, "a model folder");
     if (!has_safetensors(folder)) {
       invalid(folder.string() + " is not a model folder: it has no *.safetensors weights");

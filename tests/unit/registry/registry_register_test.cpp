@@ -222,6 +222,12 @@ TEST_P(RegistryRegisterTest, LoraNeedsItsFilesAndAnExistingBase) {
   expect_registry_error([&] { registry_->register_version(lora(adapter, "llama//1")); },
                         Code::Invalid, {adapter.string()});
 
+  // An adapter folder registered as a plain model: say what it is and how to register it.
+  RegisterRequest as_embedded = lora(adapter, "");
+  as_embedded.source.kind = SourceKind::Embedded;
+  expect_registry_error([&] { registry_->register_version(as_embedded); }, Code::Invalid,
+                        {adapter.string(), "LoRA adapter", "--lora-base"});
+
   const Version old = register_new("llama", "old-weights");
   registry_->set_stage("llama", old.version, Stage::Archived, "cli:tester", "superseded");
   expect_registry_error([&] { registry_->register_version(lora(adapter, old.ref())); },
