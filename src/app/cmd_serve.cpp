@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "app/commands.h"
 #include "app/data_location.h"
@@ -46,6 +48,9 @@ struct ServeArgs {
   std::optional<double> request_timeout;
   std::optional<double> drain_timeout;
   std::optional<std::size_t> max_body_bytes;
+  std::optional<int64_t> max_lora_rank;
+  std::optional<int64_t> max_loras;
+  std::vector<std::string> loras;  // NAME=DIR adapters over --model
   bool no_prefix_caching = false;
 };
 
@@ -57,6 +62,25 @@ void apply_engine_flags(const ServeArgs& args, EngineSettings& engine) {
   if (args.max_batch_tokens) engine.max_batch_tokens = *args.max_batch_tokens;
   if (args.max_waiting) engine.max_waiting = *args.max_waiting;
   if (args.no_prefix_caching) engine.prefix_caching = false;
+  if (args.max_lora_rank) engine.max_lora_rank = *args.max_lora_rank;
+  if (args.max_loras) engine.max_loras = *args.max_loras;
+}
+
+// `--lora NAME=DIR` adapters over the model of --model (named `base`).
+void add_flag_adapters(const ServeArgs& args, const std::string& base, ServeConfig& config) {
+  for (const auto& text : args.loras) {
+    const auto equals = text.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
+      throw ConfigError("--lora " + text + ": expected NAME=DIR (an adapter folder)");
+    if (base.empty())
+      throw ConfigError("--lora " + text + ": adapters go over --model, which is not given");
+    ModelSettings model;
+    model.name = text.substr(0, equals);
+    model.adapter = text.substr(equals + 1);
+    model.base = base;
+    model.engine = config.engine;
+    config.models.push_back(std::move(model));
+  }
 }
 
 // `--model` names a registered version when it is no folder and reads as a reference.
@@ -79,6 +103,7 @@ ServeConfig build_config(const ServeArgs& args) {
   apply_engine_flags(args, config.engine);
   for (auto& model : config.models) apply_engine_flags(args, model.engine);
 
+  std::string flag_model;  // the served name of --model, the base of --lora adapters
   if (!args.model.empty() && is_version_ref_arg(args.model)) {
     // A registered version: served under its model's name unless told otherwise.
     ModelSettings model;
@@ -86,6 +111,7 @@ ServeConfig build_config(const ServeArgs& args) {
     model.name = !args.served_model_name.empty() ? args.served_model_name
                                                  : registry::parse_version_ref(args.model).model;
     model.engine = config.engine;
+    flag_model = model.name;
     config.models.push_back(std::move(model));
   } else {
     std::filesystem::path folder = args.model;
@@ -104,18 +130,22 @@ ServeConfig build_config(const ServeArgs& args) {
                                                    : folder.lexically_normal().filename().string();
       if (model.name.empty()) model.name = folder.lexically_normal().parent_path().filename();
       model.engine = config.engine;
+      if (!args.model.empty()) flag_model = model.name;
       config.models.push_back(std::move(model));
     }
   }
+  add_flag_adapters(args, flag_model, config);
   if (const char* key = std::getenv("SLIPWAY_API_KEY"); key && *key) server.api_key = key;
   validate_serve_config(config);
   return config;
 }
 
 // The registered version a configured model serves: looked up when the config names one,
-// else registered now (idempotently). `how` says which, for the log.
+// else registered now (idempotently; an adapter over `lora_base`, its base's version). `how`
+// says which, for the log.
 registry::Version configured_version(registry::Registry& registry, const ModelSettings& model,
-                                     VersionServing& serving, std::string& how) {
+                                     const std::string& lora_base, VersionServing& serving,
+                                     std::string& how) {
   if (!model.version.empty()) {
     registry::Version version = registry.get_version(registry::parse_version_ref(model.version));
     how = "by reference " + model.version;
@@ -124,7 +154,7 @@ registry::Version configured_version(registry::Registry& registry, const ModelSe
   const std::string name = registry_model_name(model.name);
   if (name.empty())
     throw ConfigError("model \"" + model.name + "\": no registry name can be made of it");
-  ConfiguredVersion configured = register_configured_model(registry, name, model);
+  ConfiguredVersion configured = register_configured_model(registry, name, model, lora_base);
   how = configured.created ? "registered now" : "already registered";
   serving.folder = configured.folder;
   serving.verified = true;  // registration has just checked the folder
@@ -165,17 +195,38 @@ void run_serve(const ServeArgs& args) {
   std::string load_error;
   std::thread loading([&] {
     try {
-      for (const auto& model : config.models) {
-        std::string how;
-        VersionServing serving;
-        const registry::Version version = configured_version(*reg, model, serving, how);
-        serving.served_name = model.name;
-        serving.engine = model.engine;
-        serving.upstream = model.upstream;
-        const auto loaded = loader->load_version(version, serving);
-        std::fprintf(stderr, "slipway: serving %s (label %s, %s) as \"%s\", %.1f MiB\n",
-                     version.ref().c_str(), version.label.c_str(), how.c_str(), model.name.c_str(),
-                     loaded.entry["memory_bytes"].get<double>() / static_cast<double>(kMiB));
+      // Bases first, then the adapters over them (registered on their base's version).
+      struct Served {
+        std::string ref;  // "name/N"
+        std::filesystem::path folder;
+        EngineSettings engine;
+      };
+      std::map<std::string, Served> bases;
+      for (const bool adapters : {false, true}) {
+        for (const auto& model : config.models) {
+          if (model.adapter.empty() == adapters) continue;
+          std::string how;
+          VersionServing serving;
+          serving.engine = model.engine;
+          std::string lora_base;
+          if (adapters) {
+            const Served& base = bases.at(model.base);
+            lora_base = base.ref;
+            serving.base_folder = base.folder;
+            serving.engine = base.engine;  // an adapter runs on its base's engine
+          }
+          const registry::Version version =
+              configured_version(*reg, model, lora_base, serving, how);
+          serving.served_name = model.name;
+          serving.upstream = model.upstream;
+          const auto loaded = loader->load_version(version, serving);
+          bases[model.name] = {version.ref(), serving_folder(version, serving), model.engine};
+          const std::string on = adapters ? " on " + lora_base : "";
+          std::fprintf(stderr, "slipway: serving %s (label %s, %s) as \"%s\"%s, %.1f MiB\n",
+                       version.ref().c_str(), version.label.c_str(), how.c_str(),
+                       model.name.c_str(), on.c_str(),
+                       loaded.entry["memory_bytes"].get<double>() / static_cast<double>(kMiB));
+        }
       }
       server.set_ready(true);
     } catch (const backends::ApiError& e) {
@@ -245,6 +296,15 @@ void register_serve_command(CLI::App& root) {
                   "Seconds in-flight requests get after SIGTERM")
       ->check(CLI::Range(0.0, 1e7));
   cmd->add_option("--max-body-bytes", args->max_body_bytes, "Largest request body (413 beyond)");
+  cmd->add_option("--max-lora-rank", args->max_lora_rank,
+                  "Largest LoRA rank an adapter may have (default 64)")
+      ->check(CLI::Range(int64_t{1}, int64_t{4096}));
+  cmd->add_option("--max-loras", args->max_loras,
+                  "LoRA adapters served at once on one base model (default 8)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  cmd->add_option("--lora", args->loras,
+                  "NAME=DIR: serve the LoRA adapter folder DIR as NAME over the --model model "
+                  "(repeatable)");
   cmd->add_flag("--no-prefix-caching", args->no_prefix_caching,
                 "Do not reuse KV blocks of identical prompt prefixes");
   cmd->callback([args] { run_serve(*args); });

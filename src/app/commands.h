@@ -6,9 +6,11 @@ namespace slipway::app {
 
 void register_bench_command(CLI::App& root);
 void register_generate_command(CLI::App& root);
+void register_lora_command(CLI::App& root);
 void register_models_command(CLI::App& root);
 void register_serve_command(CLI::App& root);
 void register_store_command(CLI::App& root);
+void register_tiny_adapter_command(CLI::App& root);
 void register_tiny_model_command(CLI::App& root);
 
 }  // namespace slipway::app

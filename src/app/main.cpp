@@ -9,9 +9,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   slipway::app::register_bench_command(app);
   slipway::app::register_generate_command(app);
+  slipway::app::register_lora_command(app);
   slipway::app::register_models_command(app);
   slipway::app::register_serve_command(app);
   slipway::app::register_store_command(app);
+  slipway::app::register_tiny_adapter_command(app);
   slipway::app::register_tiny_model_command(app);
   try {
     app.parse(argc, argv);

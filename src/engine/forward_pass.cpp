@@ -8,6 +8,8 @@
 #include "engine/attention.h"
 #include "engine/kernels/matmul.h"
 #include "engine/kernels/ops.h"
+#include "engine/lora/lora_apply.h"
+#include "engine/lora/lora_fit.h"
 #include "engine/model_weights.h"
 #include "engine/rope.h"
 
@@ -30,6 +32,8 @@ struct ForwardPass::Scratch {
   explicit Scratch(const ModelConfig& config) : rope(config) {}
   RopeTable rope;
   std::vector<Row> rows;
+  std::vector<const LoraAdapter*> row_adapters;  // each row's request's adapter, or null
+  LoraBatch lora;
   std::vector<float> hidden, normed, q, k, v, attn, proj, gate, up, cos, sin;
   std::vector<int64_t> output_rows;  // rows whose logits are returned, in request order
   std::vector<float> final_rows, logits;
@@ -65,6 +69,7 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
 
   // Rows of the batch, in request order, and checks before anything is written.
   s.rows.clear();
+  s.row_adapters.clear();
   s.output_rows.clear();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const ForwardRequest& r = batch[i];
@@ -79,9 +84,11 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
       if (token < 0 || token >= vocab)
         throw std::invalid_argument("forward pass: token id " + std::to_string(token) +
                                     " outside the vocabulary");
+    if (r.adapter != nullptr) check_adapter_fits(*r.adapter, c);
     for (int64_t j = 0; j < n; ++j) {
       if (r.all_logits || j == n - 1) s.output_rows.push_back(static_cast<int64_t>(s.rows.size()));
       s.rows.push_back({i, start + j});
+      s.row_adapters.push_back(r.adapter);
     }
   }
   const auto m = static_cast<int64_t>(s.rows.size());
@@ -102,6 +109,7 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
   Scratch::fit(s.up, m, ffn);
   Scratch::fit(s.cos, m, half);
   Scratch::fit(s.sin, m, half);
+  s.lora.assign(s.row_adapters);
 
   auto for_rows = [&](const std::function<void(int64_t, int64_t)>& fn) {
     if (m < kParallelRows) {
@@ -136,6 +144,12 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
     const kernels::MatmulJob qkv[] = {
         {&lw.q, s.q.data()}, {&lw.k, s.k.data()}, {&lw.v, s.v.data()}};
     kernels::matmul(pool_, s.normed.data(), m, qkv, 3);
+    if (s.lora.active()) {
+      const LoraProduct products[] = {{LoraTarget::Q, s.q.data(), q_width},
+                                      {LoraTarget::K, s.k.data(), kv_width},
+                                      {LoraTarget::V, s.v.data(), kv_width}};
+      s.lora.apply(pool_, layer, s.normed.data(), hidden, products);
+    }
     for_rows([&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) {
         float* q = &s.q[r * q_width];
@@ -186,6 +200,10 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
     });
     const kernels::MatmulJob o_job[] = {{&lw.o, s.proj.data()}};
     kernels::matmul(pool_, s.attn.data(), m, o_job, 1);
+    if (s.lora.active()) {
+      const LoraProduct products[] = {{LoraTarget::O, s.proj.data(), hidden}};
+      s.lora.apply(pool_, layer, s.attn.data(), q_width, products);
+    }
     for_rows([&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) {
         if (!lw.o_bias.empty())
@@ -199,12 +217,21 @@ void ForwardPass::run(std::span<ForwardRequest> batch, std::vector<std::vector<f
     // MLP block.
     const kernels::MatmulJob gate_up[] = {{&lw.gate, s.gate.data()}, {&lw.up, s.up.data()}};
     kernels::matmul(pool_, s.normed.data(), m, gate_up, 2);
+    if (s.lora.active()) {
+      const LoraProduct products[] = {{LoraTarget::Gate, s.gate.data(), ffn},
+                                      {LoraTarget::Up, s.up.data(), ffn}};
+      s.lora.apply(pool_, layer, s.normed.data(), hidden, products);
+    }
     for_rows([&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r)
         kernels::silu_mul(&s.gate[r * ffn], &s.up[r * ffn], ffn);
     });
     const kernels::MatmulJob down[] = {{&lw.down, s.proj.data()}};
     kernels::matmul(pool_, s.gate.data(), m, down, 1);
+    if (s.lora.active()) {
+      const LoraProduct products[] = {{LoraTarget::Down, s.proj.data(), hidden}};
+      s.lora.apply(pool_, layer, s.gate.data(), ffn, products);
+    }
     for_rows([&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r)
         kernels::add_in_place(&s.hidden[r * hidden], &s.proj[r * hidden], hidden);

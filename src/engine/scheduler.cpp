@@ -9,6 +9,7 @@
 
 #include "engine/forward_pass.h"
 #include "engine/kv_cache.h"
+#include "engine/lora/lora_fit.h"
 #include "engine/scheduling/block_pool.h"
 #include "engine/scheduling/prefill_plan.h"
 #include "engine/scheduling/sequence.h"
@@ -23,6 +24,19 @@ constexpr int64_t kDefaultTokensPerSequence = 2048;
 constexpr int64_t kMaxDefaultCacheBytes = int64_t{2} << 30;
 // A step with no row to run (nothing fits yet) waits this long before trying again.
 constexpr auto kIdleRetry = std::chrono::milliseconds(5);
+
+// The prefix-cache namespace of a sequence: its caller's salt and its adapter (blocks computed
+// with one adapter hold keys and values no other adapter would produce).
+uint64_t adapter_id(const Sequence& seq) {
+  return seq.request().adapter ? seq.request().adapter->id() : 0;
+}
+
+uint64_t hash_salt(const Sequence& seq) {
+  const uint64_t adapter = adapter_id(seq);
+  // Mixed in so that blocks of different adapters hash apart; the block key still compares
+  // the salt and the adapter exactly.
+  return seq.request().cache_salt ^ (adapter == 0 ? 0 : (adapter * 0x9E3779B97F4A7C15ull) | 1);
+}
 
 int64_t blocks_for(int64_t tokens, int64_t block_size) {
   return (tokens + block_size - 1) / block_size;
@@ -194,7 +208,7 @@ bool Scheduler::Impl::step() {
     batch.push_back({&seq->kv,
                      std::span<const int32_t>(tokens).subspan(
                          static_cast<std::size_t>(seq->kv.num_tokens), static_cast<std::size_t>(n)),
-                     false});
+                     false, seq->request().adapter.get()});
   };
   // Decode tokens first: running streams never wait for prompts.
   std::vector<Sequence*> prefilling;
@@ -301,7 +315,7 @@ bool Scheduler::Impl::try_admit(Sequence& seq) {
       for (int64_t i = 0; i < full; ++i) {
         parent = scheduling::chain_hash(
             parent, std::span<const int32_t>(seq.request().prompt).subspan(i * bs, bs),
-            seq.request().cache_salt);
+            hash_salt(seq));
         seq.block_hashes.push_back(parent);
       }
     }
@@ -337,7 +351,8 @@ scheduling::BlockKey Scheduler::Impl::block_key(const Sequence& seq, int64_t ind
   const auto& prompt = seq.request().prompt;
   const auto i = static_cast<std::size_t>(index);
   return {seq.block_hashes[i], index == 0 ? 0 : seq.block_hashes[i - 1], seq.request().cache_salt,
-          std::vector<int32_t>(prompt.begin() + index * bs, prompt.begin() + (index + 1) * bs)};
+          std::vector<int32_t>(prompt.begin() + index * bs, prompt.begin() + (index + 1) * bs),
+          adapter_id(seq)};
 }
 
 // Full prompt blocks become shareable once computed.
@@ -429,6 +444,7 @@ SequenceId Scheduler::submit(SequenceRequest request, OutputSink sink) {
     throw std::invalid_argument("the prompt (" + std::to_string(prompt) + " tokens) plus " +
                                 "max_tokens exceeds the model's context of " +
                                 std::to_string(model.max_position_embeddings));
+  if (request.adapter) check_adapter_fits(*request.adapter, model);
   if (blocks_for(total, impl_->config.block_size) > impl_->cache.num_blocks())
     throw std::invalid_argument("the prompt plus max_tokens (" + std::to_string(total) +
                                 " tokens) exceeds the whole KV cache");

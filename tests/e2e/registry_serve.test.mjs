@@ -141,6 +141,7 @@ test('the admin API loads and unloads versions, with admission and artifact chec
   registerFolder(data, 'adm', one, 'adm-v1');
   registerFolder(data, 'adm', two, 'adm-v2');
   registerFolder(data, 'adm', three, 'adm-v3');
+  registerFolder(data, 'adm', tinyFolder('adm-4', 4), 'adm-v4');
   corruptMiddleByte(path.join(three, 'model.safetensors'));
 
   // Room for two of these models, not three.
@@ -176,8 +177,15 @@ test('the admin API loads and unloads versions, with admission and artifact chec
     assert.equal(taken.status, 409, taken.text);
     assertErrorShape(taken.json, 'name taken');
 
+    // The same version under a second name shares its loaded engine: no new memory.
+    const usedBefore = (await (await fetch(`${admin}/served`)).json()).memory_used_bytes;
+    const shared = await postRaw(`${admin}/served`, { version: 'adm/1', name: 'adm-again' });
+    assert.equal(shared.status, 201, shared.text);
+    assert.equal((await (await fetch(`${admin}/served`)).json()).memory_used_bytes, usedBefore);
+    assert.equal((await fetch(`${admin}/served/adm-again`, { method: 'DELETE' })).status, 200);
+
     // A third model does not fit the budget.
-    const over = await postRaw(`${admin}/served`, { version: 'adm/1', name: 'adm-extra' });
+    const over = await postRaw(`${admin}/served`, { version: 'adm/4', name: 'adm-extra' });
     assert.equal(over.status, 409, over.text);
     const overError = assertErrorShape(over.json, 'over budget');
     assert.equal(overError.code, 'memory_budget_exceeded');

@@ -5,8 +5,6 @@
 
 #include "backends/embedded/embedded_backend.h"
 #include "backends/upstream/upstream_backend.h"
-#include "engine/model_package.h"
-#include "engine/scheduler.h"
 
 namespace slipway::app {
 namespace {
@@ -17,39 +15,35 @@ int64_t unix_now() {
       .count();
 }
 
-engine::SchedulerConfig scheduler_config(const EngineSettings& settings) {
-  engine::SchedulerConfig config;
-  config.block_size = settings.block_size;
-  config.kv_cache_bytes = static_cast<int64_t>(settings.kv_cache_mb * 1024.0 * 1024.0);
-  config.max_num_seqs = settings.max_num_seqs;
-  config.max_batch_tokens = settings.max_batch_tokens;
-  config.max_waiting = settings.max_waiting;
-  config.prefix_caching = settings.prefix_caching;
-  return config;
-}
+}  // namespace
 
-std::shared_ptr<backends::Backend> make_embedded(const ModelSettings& model,
-                                                 engine::ComputePool& pool) {
-  auto package = engine::ModelPackage::load(model.path);
-  auto scheduler =
-      std::make_shared<engine::Scheduler>(package, pool, scheduler_config(model.engine));
+std::shared_ptr<backends::Backend> make_embedded_backend(
+    const std::string& name, const std::shared_ptr<const BaseEngine>& engine,
+    std::shared_ptr<const engine::LoraAdapter> adapter, const std::string& parent) {
   backends::EmbeddedOptions options;
-  options.name = model.name;
+  options.name = name;
   options.created = unix_now();
-  return std::make_shared<backends::EmbeddedBackend>(options, package, scheduler);
+  options.adapter = std::move(adapter);
+  options.parent = parent;
+  // An aliasing pointer: the backend's scheduler shares ownership of the whole engine. The
+  // package goes as it is, because request states (owned by the scheduler's sequences) keep
+  // it: owning the engine through them would let the loop thread destroy its own scheduler.
+  std::shared_ptr<engine::Scheduler> scheduler(engine, engine->scheduler.get());
+  return std::make_shared<backends::EmbeddedBackend>(options, engine->package,
+                                                     std::move(scheduler));
 }
 
-std::shared_ptr<backends::Backend> make_upstream(const ModelSettings& model,
-                                                 boost::asio::io_context& io) {
-  const UpstreamSettings& upstream = *model.upstream;
+std::shared_ptr<backends::Backend> make_upstream_backend(const std::string& name,
+                                                         const UpstreamSettings& upstream,
+                                                         boost::asio::io_context& io) {
   backends::UpstreamOptions options;
-  options.name = model.name;
+  options.name = name;
   options.base_url = upstream.base_url;
   if (!upstream.api_key_env.empty()) {
     const char* key = std::getenv(upstream.api_key_env.c_str());
     if (key == nullptr || *key == '\0')
-      throw ConfigError("model \"" + model.name + "\": the environment variable " +
-                        upstream.api_key_env + " (upstream.api_key_env) is not set");
+      throw ConfigError("model \"" + name + "\": the environment variable " + upstream.api_key_env +
+                        " (upstream.api_key_env) is not set");
     options.api_key = key;
   }
   options.upstream_model = upstream.model;
@@ -59,14 +53,6 @@ std::shared_ptr<backends::Backend> make_upstream(const ModelSettings& model,
   options.verify_tls = upstream.verify_tls;
   options.ca_file = upstream.ca_file;
   return std::make_shared<backends::UpstreamBackend>(io, options);
-}
-
-}  // namespace
-
-std::shared_ptr<backends::Backend> make_backend(const ModelSettings& model,
-                                                engine::ComputePool& pool,
-                                                boost::asio::io_context& io) {
-  return model.upstream ? make_upstream(model, io) : make_embedded(model, pool);
 }
 
 }  // namespace slipway::app

@@ -37,7 +37,8 @@ std::vector<std::string> artifact_paths(const fs::path& folder) {
 // mtime (the fast check of serving), newest first.
 std::optional<registry::Version> unchanged_version(registry::Registry& registry,
                                                    const std::string& name,
-                                                   const fs::path& folder) {
+                                                   const registry::Source& source) {
+  const fs::path& folder = source.path;
   std::vector<registry::Version> versions;
   try {
     versions = registry.list_versions(name);
@@ -49,7 +50,8 @@ std::optional<registry::Version> unchanged_version(registry::Registry& registry,
   std::sort(versions.begin(), versions.end(),
             [](const auto& a, const auto& b) { return a.version > b.version; });
   for (const auto& version : versions) {
-    if (version.source.kind != registry::SourceKind::Embedded || version.source.path != folder)
+    if (version.source.kind != source.kind || version.source.path != folder ||
+        version.source.base != source.base)
       continue;
     if (!files) files = artifact_paths(folder);
     if (files->size() != version.artifacts.size()) continue;
@@ -85,7 +87,8 @@ std::string registry_model_name(const std::string& served_name) {
 
 ConfiguredVersion register_configured_model(registry::Registry& registry,
                                             const std::string& registry_name,
-                                            const ModelSettings& model) {
+                                            const ModelSettings& model,
+                                            const std::string& lora_base) {
   registry::RegisterRequest request;
   request.model = registry_name;
   request.actor = "config";
@@ -96,13 +99,16 @@ ConfiguredVersion register_configured_model(registry::Registry& registry,
     request.source.upstream_model = model.upstream->model;
     request.source.api_key_env = model.upstream->api_key_env;
   } else {
+    const bool adapter = !model.adapter.empty();
+    const fs::path& given = adapter ? model.adapter : model.path;
     std::error_code error;
-    fs::path folder = fs::canonical(model.path, error);
-    if (error) folder = fs::absolute(model.path);
-    if (auto existing = unchanged_version(registry, registry_name, folder))
-      return {std::move(*existing), false, folder};
-    request.source.kind = registry::SourceKind::Embedded;
+    fs::path folder = fs::canonical(given, error);
+    if (error) folder = fs::absolute(given);
+    request.source.kind = adapter ? registry::SourceKind::Lora : registry::SourceKind::Embedded;
     request.source.path = folder;
+    if (adapter) request.source.base = lora_base;
+    if (auto existing = unchanged_version(registry, registry_name, request.source))
+      return {std::move(*existing), false, folder};
   }
   // An automatic label may be taken by another process registering at the same moment:
   // asking again suggests the next free one.

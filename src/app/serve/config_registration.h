@@ -23,11 +23,14 @@ struct ConfiguredVersion {
   std::filesystem::path folder;
 };
 
-// Registers `model` (a path or an upstream) as a version of `registry_name` with
-// reuse_identical, actor "config". A folder whose files match, by size and mtime, a version
-// already registered from the same folder is taken as that version without hashing it again.
+// Registers `model` (a path, an upstream, or an adapter over `lora_base`, the registered
+// version of its base as "name/N") as a version of `registry_name` with reuse_identical, actor
+// "config". A folder whose files match, by size and mtime, a version already registered from
+// the same folder (and, for adapters, on the same base) is taken as that version without
+// hashing it again.
 ConfiguredVersion register_configured_model(registry::Registry& registry,
                                             const std::string& registry_name,
-                                            const ModelSettings& model);
+                                            const ModelSettings& model,
+                                            const std::string& lora_base = "");
 
 }  // namespace slipway::app

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "engine/kv_cache.h"
@@ -79,10 +80,29 @@ int64_t weights_bytes(const std::vector<registry::Artifact>& artifacts) {
   return total;
 }
 
+int64_t memory_used(const std::vector<MemoryUse>& served) {
+  std::set<std::string> counted;
+  int64_t used = 0;
+  for (const auto& use : served) {
+    used += use.own_bytes;
+    if (use.base_key.empty() || counted.insert(use.base_key).second) used += use.base_bytes;
+  }
+  return used;
+}
+
+int64_t memory_needed(const std::vector<MemoryUse>& served, const MemoryUse& candidate) {
+  const bool base_loaded = !candidate.base_key.empty() &&
+                           std::any_of(served.begin(), served.end(), [&](const MemoryUse& use) {
+                             return use.base_key == candidate.base_key;
+                           });
+  return candidate.own_bytes + (base_loaded ? 0 : candidate.base_bytes);
+}
+
 std::optional<std::string> admission_refusal(int64_t used, int64_t estimate, int64_t budget) {
   if (used + estimate <= budget) return std::nullopt;
-  return "loading it needs about " + mib(estimate) + " (weights and KV cache) but " + mib(used) +
-         " of the " + mib(budget) + " memory budget are in use (raise --memory-budget-mb or " +
+  return "loading it needs about " + mib(estimate) + " (weights, KV cache, adapter) but " +
+         mib(used) + " of the " + mib(budget) +
+         " memory budget are in use (raise --memory-budget-mb or " +
          "server.memory_budget_mb, or unload a model with DELETE /admin/v1/served/NAME)";
 }
 

@@ -29,6 +29,23 @@ int64_t kv_cache_bytes(const engine::ModelConfig& model, const EngineSettings& e
 // Sum of the sizes of the *.safetensors artifacts (the weights, memory-mapped).
 int64_t weights_bytes(const std::vector<registry::Artifact>& artifacts);
 
+// What a served model takes: its base engine (weights + KV cache, shared by the model served
+// by name and every adapter on the same folder, so counted once) and its own bytes (a LoRA
+// adapter's tensors plus kAdapterOverheadBytes; 0 for the base itself). Upstreams take nothing.
+struct MemoryUse {
+  std::string base_key;    // base_engine_key of the engine's folder; empty: no engine
+  int64_t base_bytes = 0;  // weights + KV cache of that engine
+  int64_t own_bytes = 0;
+};
+// Bookkeeping of one adapter beyond its tensors (its module table, the backend, the entry).
+constexpr int64_t kAdapterOverheadBytes = int64_t{64} << 10;
+
+// Sum of the distinct base engines (once per key) plus every model's own bytes.
+int64_t memory_used(const std::vector<MemoryUse>& served);
+// What loading `candidate` adds to memory_used(served): its own bytes, plus its base engine
+// unless an entry of `served` already has it loaded.
+int64_t memory_needed(const std::vector<MemoryUse>& served, const MemoryUse& candidate);
+
 // Empty when used + estimate fits the budget; otherwise the refusal message giving the three
 // numbers in MiB.
 std::optional<std::string> admission_refusal(int64_t used, int64_t estimate, int64_t budget);

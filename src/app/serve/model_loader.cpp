@@ -35,9 +35,9 @@ ServedModels::ServedModels(registry::Registry& registry,
                            engine::ComputePool& pool, boost::asio::io_context& io, Options options)
     : registry_(registry),
       backends_(std::move(backends)),
-      pool_(pool),
       io_(io),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      engines_(pool) {}
 
 ServedModels::~ServedModels() {
   subscription_.reset();
@@ -70,9 +70,41 @@ void ServedModels::refresh_model(const std::string& model) {
 }
 
 int64_t ServedModels::used_locked() const {
-  int64_t used = 0;
-  for (const auto& [name, entry] : entries_) used += entry.memory_bytes;
-  return used;
+  std::vector<MemoryUse> served;
+  for (const auto& [name, entry] : entries_) served.push_back(entry.memory);
+  return memory_used(served);
+}
+
+void ServedModels::check_adapter_room_locked(const registry::Version& version, const MemoryUse& use,
+                                             const EngineSettings& engine) const {
+  // The engine's own settings when it is loaded: the first load of a folder decides.
+  const auto live = engines_.find(use.base_key);
+  const int64_t limit = live ? live->settings.max_loras : engine.max_loras;
+  std::string names;
+  int64_t count = 0;
+  for (const auto& [name, entry] : entries_) {
+    if (entry.source != registry::SourceKind::Lora || entry.memory.base_key != use.base_key)
+      continue;
+    ++count;
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  if (count < limit) return;
+  throw ServeRefusal(conflict("Cannot load " + version.ref() + ": its base " + version.source.base +
+                                  " already serves " + std::to_string(count) + " adapters (" +
+                                  names + "), the limit of max_loras = " + std::to_string(limit) +
+                                  " (--max-loras or engine.max_loras); unload one first "
+                                  "(DELETE /admin/v1/served/NAME)",
+                              "too_many_adapters"));
+}
+
+std::filesystem::path ServedModels::loaded_base_folder(const std::string& base) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, entry] : entries_) {
+    if (entry.source == registry::SourceKind::Embedded && !entry.pending &&
+        entry.model + "/" + std::to_string(entry.version) == base)
+      return entry.memory.base_key;
+  }
+  return {};
 }
 
 int64_t ServedModels::memory_used_bytes() const {
@@ -81,26 +113,37 @@ int64_t ServedModels::memory_used_bytes() const {
 }
 
 Json ServedModels::to_json(const Entry& entry) {
-  return Json{{"name", entry.name},
-              {"model", entry.model},
-              {"version", entry.model + "/" + std::to_string(entry.version)},
-              {"label", entry.label},
-              {"source", registry::to_string(entry.source)},
-              {"memory_bytes", entry.memory_bytes},
-              {"loaded_at", entry.loaded_at}};
+  const bool adapter = entry.source == registry::SourceKind::Lora;
+  Json json{{"name", entry.name},
+            {"model", entry.model},
+            {"version", entry.model + "/" + std::to_string(entry.version)},
+            {"label", entry.label},
+            {"source", registry::to_string(entry.source)}};
+  if (adapter) json["base"] = entry.base;
+  // An adapter's own bytes; its base's engine is counted once, under the base's entry.
+  json["memory_bytes"] = adapter ? entry.memory.own_bytes : entry.memory.base_bytes;
+  json["loaded_at"] = entry.loaded_at;
+  return json;
 }
 
 ServedModels::Loaded ServedModels::load_version(const registry::Version& version,
-                                                const VersionServing& serving) {
-  const std::string& name = serving.served_name;
+                                                const VersionServing& given) {
+  const std::string& name = given.served_name;
   if (name.empty()) throw ApiError::bad_request("The served name is empty.", "name");
+  const bool adapter = version.source.kind == registry::SourceKind::Lora;
+  VersionServing serving = given;
+  // An adapter runs on the engine already serving its base, whatever folder that loaded from.
+  if (adapter && serving.base_folder.empty())
+    serving.base_folder = loaded_base_folder(version.source.base);
   // Refusals that need no file access come before admission.
-  if (version.stage == registry::Stage::Archived ||
-      version.source.kind == registry::SourceKind::Lora)
-    check_servable(registry_, version, serving);
-  int64_t estimate = 0;
+  if (version.stage == registry::Stage::Archived) check_servable(registry_, version, serving);
+  MemoryUse memory;
   try {
-    estimate = estimate_memory(version, serving);
+    memory = version_memory(registry_, version, serving);
+  } catch (const ServeRefusal&) {
+    throw;
+  } catch (const registry::RegistryError&) {
+    throw;
   } catch (const std::exception&) {
     check_servable(registry_, version, serving);  // a changed or missing config.json: say so
     throw;
@@ -112,7 +155,8 @@ ServedModels::Loaded ServedModels::load_version(const registry::Version& version
   entry.version = version.version;
   entry.label = version.label;
   entry.source = version.source.kind;
-  entry.memory_bytes = estimate;
+  if (adapter) entry.base = version.source.base;
+  entry.memory = memory;
   entry.pending = true;
   {
     std::lock_guard lock(mutex_);
@@ -128,7 +172,11 @@ ServedModels::Loaded ServedModels::load_version(const registry::Version& version
     }
     if (backends_->find_exact(name))
       throw conflict("\"" + name + "\" is already served", "name_in_use");
-    const int64_t used = used_locked();
+    if (adapter) check_adapter_room_locked(version, memory, serving.engine);
+    std::vector<MemoryUse> served;
+    for (const auto& [other, loaded] : entries_) served.push_back(loaded.memory);
+    const int64_t used = memory_used(served);
+    const int64_t estimate = memory_needed(served, memory);
     if (auto refusal = admission_refusal(used, estimate, options_.memory_budget_bytes))
       throw ServeRefusal(
           conflict("Cannot load " + version.ref() + ": " + *refusal, "memory_budget_exceeded"));
@@ -139,7 +187,7 @@ ServedModels::Loaded ServedModels::load_version(const registry::Version& version
   try {
     check_servable(registry_, version, serving);
     if (!aliases_->knows_model(version.model)) refresh_model(version.model);
-    backend = make_version_backend(version, serving, pool_, io_);
+    backend = make_version_backend(registry_, version, serving, engines_, io_);
   } catch (...) {
     std::lock_guard lock(mutex_);
     entries_.erase(name);
@@ -161,11 +209,9 @@ Json ServedModels::list() {
   int64_t used = 0;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [name, entry] : entries_) {
-      used += entry.memory_bytes;
-      if (entry.pending) continue;
-      data.push_back(to_json(entry));
-    }
+    used = used_locked();
+    for (const auto& [name, entry] : entries_)
+      if (!entry.pending) data.push_back(to_json(entry));
   }
   return Json{{"object", "list"},
               {"data", std::move(data)},

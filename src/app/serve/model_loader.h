@@ -4,6 +4,8 @@
 // it, lists what is loaded with its memory, and lets clients name a loaded version by
 // "name@alias" or "name/3" as well as by its served name. Implements the admin API's
 // http::ModelLoader; the models of the serve config load through it at start too.
+// Embedded versions and LoRA adapters share one engine per (base) folder: an adapter costs its
+// file, and at most engine.max_loras adapters are served on one base.
 // Thread-safe: admin requests run on a pool, registry notifications on a store thread.
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
@@ -13,6 +15,8 @@
 #include <string>
 
 #include "app/serve/alias_cache.h"
+#include "app/serve/base_engines.h"
+#include "app/serve/memory_budget.h"
 #include "app/serve/serve_config.h"
 #include "app/serve/version_loader.h"
 #include "backends/backend_set.h"
@@ -44,9 +48,9 @@ class ServedModels : public http::ModelLoader {
     backends::Json entry;  // as list() shows it
     bool already = false;  // the same version was already served under that name
   };
-  // Checks (archived, LoRA, admission, artifacts), builds the backend and serves it. Throws
-  // ServeRefusal, backends::ApiError (409 name taken), registry::RegistryError, or what loading
-  // the model throws.
+  // Checks (archived, admission, adapters per base, artifacts), builds the backend and serves
+  // it. Throws ServeRefusal, backends::ApiError (409 name taken), registry::RegistryError, or
+  // what loading the model throws.
   Loaded load_version(const registry::Version& version, const VersionServing& serving);
 
   // http::ModelLoader
@@ -64,21 +68,27 @@ class ServedModels : public http::ModelLoader {
     int64_t version = 0;
     std::string label;
     registry::SourceKind source = registry::SourceKind::Embedded;
-    int64_t memory_bytes = 0;
+    std::string base;  // LoRA: the base version, "name/N"
+    MemoryUse memory;
     int64_t loaded_at = 0;  // unix seconds
     bool pending = false;   // admitted, still loading
   };
   static backends::Json to_json(const Entry& entry);
   int64_t used_locked() const;
+  // Throws ServeRefusal 409 too_many_adapters when the base of `use` has max_loras adapters.
+  void check_adapter_room_locked(const registry::Version& version, const MemoryUse& use,
+                                 const EngineSettings& engine) const;
+  // The folder of the loaded engine that serves `base` (model/version), or empty.
+  std::filesystem::path loaded_base_folder(const std::string& base) const;
   std::string default_served_name(const registry::Version& version) const;
   void refresh_model(const std::string& model);  // the alias cache's copy of a model
 
   registry::Registry& registry_;
   std::shared_ptr<backends::BackendSet> backends_;
-  engine::ComputePool& pool_;
   boost::asio::io_context& io_;
   const Options options_;
   std::shared_ptr<AliasCache> aliases_ = std::make_shared<AliasCache>();
+  BaseEngines engines_;
 
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;  // by served name, loaded and pending

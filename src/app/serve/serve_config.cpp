@@ -104,6 +104,8 @@ void read_engine(Section section, EngineSettings& engine) {
   section.read("max_batch_tokens", engine.max_batch_tokens);
   section.read("max_waiting", engine.max_waiting);
   section.read("prefix_caching", engine.prefix_caching);
+  section.read("max_lora_rank", engine.max_lora_rank);
+  section.read("max_loras", engine.max_loras);
   section.reject_unknown_keys();
 }
 
@@ -144,10 +146,22 @@ ModelSettings read_model(const YAML::Node& node, std::size_t index, const std::s
       section.fail(where + ".version: " + e.what(), version.Mark());
     }
   }
-  if (YAML::Node overrides = section.child("engine"); overrides && !overrides.IsNull())
+  std::string adapter;
+  section.read("adapter", adapter);
+  if (!adapter.empty()) model.adapter = base_dir / adapter;
+  section.read("base", model.base);
+  if (YAML::Node overrides = section.child("engine"); overrides && !overrides.IsNull()) {
+    if (!model.adapter.empty())
+      section.fail(where +
+                       ".engine: an adapter runs on its base's engine; set engine settings "
+                       "on the base model",
+                   overrides.Mark());
     read_engine(Section(overrides, where + ".engine", source), model.engine);
+  }
   section.reject_unknown_keys();
   if (model.name.empty() && !model.path.empty()) model.name = model.path.filename().string();
+  if (model.name.empty() && !model.adapter.empty())
+    model.name = model.adapter.lexically_normal().filename().string();
   return model;
 }
 
@@ -187,27 +201,57 @@ ServeConfig load_serve_config(const std::filesystem::path& file) {
   return parse_serve_config(text.str(), file.string(), file.parent_path());
 }
 
+namespace {
+
+// An adapter's base: another model of the config, embedded (a folder or a registered version;
+// whether that version is embedded is checked when it loads).
+void validate_adapter_base(const ServeConfig& config, const ModelSettings& model) {
+  if (model.adapter.empty()) {
+    if (!model.base.empty())
+      throw ConfigError("model \"" + model.name + "\": base is only for adapter models");
+    return;
+  }
+  if (model.base.empty())
+    throw ConfigError("model \"" + model.name +
+                      "\": an adapter needs base, the name of the model it adapts (a model of "
+                      "this config given by path or version)");
+  for (const auto& other : config.models) {
+    if (other.name != model.base) continue;
+    if (&other == &model) break;
+    if (!other.path.empty() || !other.version.empty()) return;
+    throw ConfigError("model \"" + model.name + "\": its base \"" + model.base + "\" is " +
+                      (other.upstream ? "an upstream" : "an adapter") +
+                      "; a base must be an embedded model (path or version)");
+  }
+  throw ConfigError("model \"" + model.name + "\": base \"" + model.base +
+                    "\" is not another model of this config");
+}
+
+}  // namespace
+
 void validate_serve_config(const ServeConfig& config) {
   std::set<std::string> names;
   for (const auto& model : config.models) {
     if (model.name.empty()) throw ConfigError("a model has no name");
     if (!names.insert(model.name).second)
       throw ConfigError("two models are named \"" + model.name + "\"");
-    const int sources =
-        int{!model.path.empty()} + int{model.upstream.has_value()} + int{!model.version.empty()};
+    const int sources = int{!model.path.empty()} + int{model.upstream.has_value()} +
+                        int{!model.version.empty()} + int{!model.adapter.empty()};
     if (sources != 1)
       throw ConfigError("model \"" + model.name +
-                        "\" needs exactly one of path, upstream or version (a registered version "
-                        "such as name@production or name/3)");
+                        "\" needs exactly one of path, upstream, version (a registered version "
+                        "such as name@production or name/3) or adapter (a LoRA folder with base)");
+    validate_adapter_base(config, model);
     if (model.upstream && model.upstream->base_url.empty())
       throw ConfigError("model \"" + model.name + "\": upstream.base_url is required");
     const EngineSettings& e = model.engine;
     if (e.threads < 0 || e.kv_cache_mb < 0 || e.block_size < 1 || e.block_size > 1024 ||
-        e.max_num_seqs < 1 || e.max_batch_tokens < 1 || e.max_waiting < 0)
+        e.max_num_seqs < 1 || e.max_batch_tokens < 1 || e.max_waiting < 0 || e.max_lora_rank < 1 ||
+        e.max_lora_rank > 4096 || e.max_loras < 1)
       throw ConfigError("model \"" + model.name +
                         "\": engine settings out of range (threads >= 0, kv_cache_mb >= 0, "
                         "block_size 1-1024, max_num_seqs >= 1, max_batch_tokens >= 1, "
-                        "max_waiting >= 0)");
+                        "max_waiting >= 0, max_lora_rank 1-4096, max_loras >= 1)");
   }
   if (config.state.memory_budget_mb < 0)
     throw ConfigError("server.memory_budget_mb must not be negative");

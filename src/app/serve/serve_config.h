@@ -27,6 +27,8 @@ struct EngineSettings {
   int64_t max_batch_tokens = 128;  // tokens per scheduler step (chunked prefill budget)
   int64_t max_waiting = 1024;      // waiting queue bound (429 beyond)
   bool prefix_caching = true;
+  int64_t max_lora_rank = 64;  // the largest LoRA rank an adapter may have
+  int64_t max_loras = 8;       // LoRA adapters served at once on one base model
 };
 
 struct UpstreamSettings {
@@ -44,7 +46,9 @@ struct ModelSettings {
   std::string name;                          // what clients send as "model"
   std::filesystem::path path;                // an embedded model folder, or
   std::optional<UpstreamSettings> upstream;  // an upstream server, or
-  std::string version;    // a registered version: "name@alias", "name/3", "name/label"
+  std::string version;            // a registered version: "name@alias", "name/3", "name/label", or
+  std::filesystem::path adapter;  // a LoRA adapter folder (PEFT) over `base`
+  std::string base;       // adapters: the name of the embedded model (path or version) it adapts
   EngineSettings engine;  // the global engine settings with this model's overrides
 };
 
@@ -73,7 +77,8 @@ ServeConfig parse_serve_config(const std::string& yaml, const std::string& sourc
 ServeConfig load_serve_config(const std::filesystem::path& file);
 
 // Checks what parsing alone cannot: names unique and non-empty, each model exactly one of a
-// path, an upstream or a registered version, sane limits. Throws ConfigError.
+// path, an upstream, a registered version or an adapter, an adapter's base naming an embedded
+// model (path or version) of the same config, sane limits. Throws ConfigError.
 void validate_serve_config(const ServeConfig& config);
 
 }  // namespace slipway::app

@@ -1,7 +1,8 @@
 #pragma once
 // Turns a registered version into a backend: refuses what must not be served (archived
-// versions, LoRA adapters for now, files changed since registration), estimates the memory it
-// will take, and builds the backend from the version's source.
+// versions, files changed since registration, a LoRA adapter that does not fit its base),
+// says what memory it will take, and builds the backend from the version's source. Embedded
+// models and LoRA adapters run on a shared BaseEngine of their (base) folder.
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -10,16 +11,18 @@
 #include <stdexcept>
 #include <string>
 
+#include "app/serve/base_engines.h"
+#include "app/serve/memory_budget.h"
 #include "app/serve/serve_config.h"
 #include "backends/backend.h"
-#include "engine/compute_pool.h"
 #include "registry/registry.h"
 
 namespace slipway::app {
 
 // A version that cannot be served, with the HTTP answer the admin API gives (409
-// version_archived, artifact_changed or memory_budget_exceeded; 400 for LoRA versions). At
-// start, slipway prints what() and exits 1.
+// version_archived, artifact_changed, memory_budget_exceeded or too_many_adapters; 400
+// invalid_adapter for an adapter its base cannot take). At start, slipway prints what() and
+// exits 1.
 class ServeRefusal : public std::runtime_error {
  public:
   explicit ServeRefusal(backends::ApiError error)
@@ -33,37 +36,59 @@ class ServeRefusal : public std::runtime_error {
 // How one version is served.
 struct VersionServing {
   std::string served_name;  // what clients send as "model"
-  EngineSettings engine;    // embedded versions
+  EngineSettings engine;    // embedded versions and the base engine of adapters
   // Upstream versions declared in the serve config keep its settings (timeouts, TLS); none:
   // built from the version's source with default timeouts.
   std::optional<UpstreamSettings> upstream;
-  // Embedded versions: the folder to load, when not the one the version was registered from.
-  // A configured folder registered at start may have the same bytes as a version registered
-  // earlier from another folder (reuse by content hash): it is served from the configured one.
+  // Embedded and LoRA versions: the folder to load, when not the one the version was
+  // registered from. A configured folder registered at start may have the same bytes as a
+  // version registered earlier from another folder (reuse by content hash): it is served from
+  // the configured one.
   std::filesystem::path folder;
+  // LoRA versions: the folder of the base, when not the one the base version was registered
+  // from (the base is served from a configured folder, see `folder`).
+  std::filesystem::path base_folder;
   // The caller has just checked `folder` against the version's hashes (registration did).
   bool verified = false;
 };
 
-// The folder an embedded version is loaded from.
+// The folder an embedded or LoRA version is loaded from.
 std::filesystem::path serving_folder(const registry::Version& version,
                                      const VersionServing& serving);
 
-// Throws ServeRefusal for an archived or LoRA version or (unless serving.verified; fast path:
-// size and mtime, else the hash) a changed or missing artifact, naming the file.
+// The base of a LoRA version: its registered version and the folder its engine loads from.
+struct LoraBase {
+  registry::Version version;
+  std::filesystem::path folder;
+};
+// Resolves source.base; throws ServeRefusal 400 invalid_adapter when the base is not an
+// embedded version, registry::RegistryError when it does not exist.
+LoraBase lora_base(registry::Registry& registry, const registry::Version& version,
+                   const VersionServing& serving);
+
+// Throws ServeRefusal for an archived version or (unless serving.verified; fast path: size and
+// mtime, else the hash) a changed or missing artifact, naming the file. A LoRA version's base
+// gets the same checks (its files always).
 void check_servable(registry::Registry& registry, const registry::Version& version,
                     const VersionServing& serving);
 
 // Bytes the version takes once loaded: its *.safetensors (memory-mapped, counted as resident)
-// plus its KV cache under serving.engine; 0 for upstream versions.
+// plus its KV cache under serving.engine; 0 for upstream versions. For a LoRA version: its
+// base's.
 int64_t estimate_memory(const registry::Version& version, const VersionServing& serving);
 
-// The settings make_backend takes for this version.
-ModelSettings model_settings(const registry::Version& version, const VersionServing& serving);
+// The memory accounting of the version (see MemoryUse): embedded: its engine; LoRA: its base's
+// engine and the adapter file plus kAdapterOverheadBytes; upstream: nothing.
+MemoryUse version_memory(registry::Registry& registry, const registry::Version& version,
+                         const VersionServing& serving);
 
-std::shared_ptr<backends::Backend> make_version_backend(const registry::Version& version,
+// Builds the backend. Embedded and LoRA versions get their engine from `engines` (loading it
+// when nobody holds it); an adapter the base cannot take is ServeRefusal 400 invalid_adapter
+// with the loader's message (naming the adapter folder).
+std::shared_ptr<backends::Backend> make_version_backend(registry::Registry& registry,
+                                                        const registry::Version& version,
                                                         const VersionServing& serving,
-                                                        engine::ComputePool& pool,
+                                                        BaseEngines& engines,
                                                         boost::asio::io_context& io);
 
 }  // namespace slipway::app

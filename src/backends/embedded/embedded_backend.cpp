@@ -112,6 +112,7 @@ struct EmbeddedBackend::Impl {
         planned.request.deadline = request.deadline;
       }
       planned.request.skip_special_tokens = sampling.skip_special_tokens;
+      planned.request.adapter = options.adapter;
       out.push_back(std::move(planned));
     }
   }
@@ -210,11 +211,16 @@ const std::string& EmbeddedBackend::name() const {
 }
 
 Json EmbeddedBackend::model_card() const {
-  return Json{{"id", impl_->options.name},
-              {"object", "model"},
-              {"created", impl_->options.created},
-              {"owned_by", impl_->options.owned_by},
-              {"max_model_len", impl_->limits.context}};
+  Json card{{"id", impl_->options.name},
+            {"object", "model"},
+            {"created", impl_->options.created},
+            {"owned_by", impl_->options.owned_by},
+            {"max_model_len", impl_->limits.context}};
+  if (impl_->options.adapter) {
+    card["parent"] = impl_->options.parent;
+    card["root"] = impl_->options.adapter->folder().string();
+  }
+  return card;
 }
 
 std::shared_ptr<RequestControl> EmbeddedBackend::start(ApiRequest request,

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "backends/backend.h"
+#include "engine/lora/lora_adapter.h"
 #include "engine/model_package.h"
 #include "engine/scheduler.h"
 
@@ -19,6 +20,11 @@ struct EmbeddedOptions {
   int64_t created = 0;  // unix seconds the model was loaded (for /v1/models)
   int64_t max_n = 16;   // largest n (choices per request)
   int64_t max_logprobs = 20;
+  // A LoRA adapter bound to the package's model: every sequence of this backend runs with it
+  // (none: the bare model). Its model card names the base as "parent" and the adapter folder
+  // as "root", as vLLM lists LoRA modules.
+  std::shared_ptr<const engine::LoraAdapter> adapter;
+  std::string parent;  // with an adapter: the base it runs on, e.g. "llama/1"
 };
 
 class EmbeddedBackend : public Backend {

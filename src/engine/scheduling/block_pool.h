@@ -13,12 +13,14 @@
 namespace slipway::engine::scheduling {
 
 // Identity of a full block of prompt tokens: the chain hash and what it was computed from
-// (compared on lookup, so a hash collision can never share the wrong block).
+// (compared on lookup, so a hash collision can never share the wrong block). Blocks are shared
+// only within one salt and one adapter.
 struct BlockKey {
   uint64_t hash = 0;
   uint64_t parent = 0;
   uint64_t salt = 0;
   std::vector<int32_t> tokens;
+  uint64_t adapter = 0;  // LoraAdapter::id() of the sequences that computed it; 0: the bare base
   bool operator==(const BlockKey&) const = default;
 };
 

@@ -200,3 +200,16 @@ export async function startTinyServer(prefix, serveArgs = [], options = {}) {
     throw e;
   }
 }
+
+// Writes a random PEFT LoRA adapter shaped for the model folder `baseDir` with
+// `slipway tiny-adapter`; returns its folder.
+export function makeTinyAdapter(dir, baseDir, { rank = 8, seed = 1, alpha, targets } = {}) {
+  const args = ['tiny-adapter', dir, '--base', baseDir, '--rank', String(rank), '--seed', String(seed)];
+  if (alpha !== undefined) args.push('--alpha', String(alpha));
+  if (targets !== undefined) args.push('--targets', targets);
+  const r = spawnSync(BINARY, args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) {
+    throw new Error(`slipway ${args.join(' ')} failed (status ${r.status}, signal ${r.signal}): ${r.stderr}`);
+  }
+  return dir;
+}

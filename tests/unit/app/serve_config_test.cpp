@@ -78,7 +78,7 @@ TEST(ServeConfig, WrongTypeNamesTheField) {
 }
 
 TEST(ServeConfig, ModelNeedsExactlyOneSource) {
-  EXPECT_NE(error_of("models: [{name: a}]").find("exactly one of path, upstream or version"),
+  EXPECT_NE(error_of("models: [{name: a}]").find("exactly one of path, upstream, version"),
             std::string::npos);
   EXPECT_NE(error_of("models: [{name: a, path: x, version: a/1}]").find("exactly one"),
             std::string::npos);
@@ -160,6 +160,93 @@ TEST(ServeConfig, OutOfRangeValuesAreRejected) {
 TEST(ServeConfig, MalformedYamlIsAConfigError) {
   EXPECT_NE(error_of("server: [1, 2").find("test.yaml"), std::string::npos);
   EXPECT_NE(error_of("models: {a: 1}").find("models must be a list"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace slipway::app
+
+namespace slipway::app {
+namespace {
+
+constexpr const char* kAdapters = R"(
+engine:
+  max_lora_rank: 16
+  max_loras: 3
+models:
+  - name: support-v2
+    adapter: adapters/support-v2
+    base: base
+  - name: base
+    path: /models/llama
+  - adapter: /adapters/billing
+    base: base
+)";
+
+TEST(ServeConfigAdapters, ReadsAdapterEntriesAndLimits) {
+  const ServeConfig config = parse(kAdapters);
+  validate_serve_config(config);
+  EXPECT_EQ(config.engine.max_lora_rank, 16);
+  EXPECT_EQ(config.engine.max_loras, 3);
+  ASSERT_EQ(config.models.size(), 3u);
+  EXPECT_EQ(config.models[0].adapter, "/cfg/adapters/support-v2");  // relative to the file
+  EXPECT_EQ(config.models[0].base, "base");
+  EXPECT_TRUE(config.models[0].path.empty());
+  EXPECT_EQ(config.models[0].engine.max_loras, 3);
+  EXPECT_EQ(config.models[2].name, "billing");  // the folder's name
+  EXPECT_EQ(config.models[2].adapter, "/adapters/billing");
+}
+
+TEST(ServeConfigAdapters, DefaultLimits) {
+  const ServeConfig config = parse("");
+  EXPECT_EQ(config.engine.max_lora_rank, 64);
+  EXPECT_EQ(config.engine.max_loras, 8);
+}
+
+TEST(ServeConfigAdapters, BaseMayBeARegisteredVersion) {
+  EXPECT_EQ(error_of("models: [{name: b, version: llama/2}, {name: a, adapter: x, base: b}]"), "");
+}
+
+TEST(ServeConfigAdapters, AdapterNeedsAnEmbeddedBaseOfTheConfig) {
+  EXPECT_NE(error_of("models: [{name: a, adapter: x}]").find("an adapter needs base"),
+            std::string::npos);
+  EXPECT_NE(error_of("models: [{name: a, adapter: x, base: nope}]")
+                .find("base \"nope\" is not another model of this config"),
+            std::string::npos);
+  EXPECT_NE(error_of("models: [{name: a, adapter: x, base: a}]").find("not another model"),
+            std::string::npos);
+  EXPECT_NE(error_of("models: [{name: u, upstream: {base_url: 'http://h'}}, "
+                     "{name: a, adapter: x, base: u}]")
+                .find("is an upstream"),
+            std::string::npos);
+  EXPECT_NE(error_of("models: [{name: b, path: m}, {name: a1, adapter: x, base: b}, "
+                     "{name: a2, adapter: y, base: a1}]")
+                .find("is an adapter"),
+            std::string::npos);
+}
+
+TEST(ServeConfigAdapters, AdapterIsOneSourceAndBaseOnlyGoesWithIt) {
+  EXPECT_NE(error_of("models: [{name: b, path: m}, {name: a, path: m2, adapter: x, base: b}]")
+                .find("exactly one"),
+            std::string::npos);
+  EXPECT_NE(error_of("models: [{name: b, path: m}, {name: c, path: m2, base: b}]")
+                .find("base is only for adapter models"),
+            std::string::npos);
+}
+
+TEST(ServeConfigAdapters, AdapterTakesNoEngineOverrides) {
+  const std::string message = error_of(
+      "models:\n  - {name: b, path: m}\n  - name: a\n    adapter: x\n    base: b\n"
+      "    engine: {kv_cache_mb: 4}\n");
+  EXPECT_NE(message.find("test.yaml:6"), std::string::npos) << message;
+  EXPECT_NE(message.find("runs on its base's engine"), std::string::npos) << message;
+}
+
+TEST(ServeConfigAdapters, LimitsOutOfRangeAreRejected) {
+  EXPECT_NE(error_of("engine: {max_loras: 0}\nmodels: [{name: b, path: m}]").find("max_loras"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("engine: {max_lora_rank: 0}\nmodels: [{name: b, path: m}]").find("max_lora_rank"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -77,3 +77,33 @@ TEST(MemoryBudget, AdmissionRefusesWhatDoesNotFit) {
 
 }  // namespace
 }  // namespace slipway::app
+
+namespace slipway::app {
+namespace {
+
+TEST(MemoryAccounting, SharedBaseEnginesCountOnce) {
+  const MemoryUse base{"/models/llama", 1000, 0};
+  const MemoryUse adapter_a{"/models/llama", 1000, 30};
+  const MemoryUse adapter_b{"/models/llama", 1000, 50};
+  const MemoryUse other{"/models/other", 700, 0};
+  const MemoryUse upstream{};
+  EXPECT_EQ(memory_used({}), 0);
+  EXPECT_EQ(memory_used({base}), 1000);
+  EXPECT_EQ(memory_used({base, adapter_a, adapter_b}), 1080);
+  // Adapters alone still keep (and count) their base's engine.
+  EXPECT_EQ(memory_used({adapter_a, adapter_b}), 1080);
+  EXPECT_EQ(memory_used({base, adapter_a, other, upstream}), 1730);
+}
+
+TEST(MemoryAccounting, AdmissionCountsTheBaseOnlyWhenItIsNotLoaded) {
+  const MemoryUse base{"/models/llama", 1000, 0};
+  const MemoryUse adapter{"/models/llama", 1000, 30};
+  EXPECT_EQ(memory_needed({}, adapter), 1030);
+  EXPECT_EQ(memory_needed({base}, adapter), 30);
+  EXPECT_EQ(memory_needed({adapter}, base), 0);  // the base by name on the adapter's engine
+  EXPECT_EQ(memory_needed({MemoryUse{"/models/other", 5, 0}}, adapter), 1030);
+  EXPECT_EQ(memory_needed({base}, MemoryUse{}), 0);
+}
+
+}  // namespace
+}  // namespace slipway::app
