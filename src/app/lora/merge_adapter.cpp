@@ -76,10 +76,7 @@ void copy_other_files(const fs::path& base, const fs::path& out) {
 }
 
 std::string module_tensor_name(int64_t layer, engine::LoraTarget target) {
-  const bool attention = target == engine::LoraTarget::Q || target == engine::LoraTarget::K ||
-                         target == engine::LoraTarget::V || target == engine::LoraTarget::O;
-  return "model.layers." + std::to_string(layer) + (attention ? ".self_attn." : ".mlp.") +
-         engine::lora_target_name(target) + ".weight";
+  return engine::lora_module_name(layer, target) + ".weight";
 }
 
 // The base tensor each adapted module replaces, checked against the base's stored shapes.

@@ -11,35 +11,14 @@
 #include "engine/format/model_config.h"
 #include "engine/format/safetensors_stream_writer.h"
 #include "engine/lora/lora_adapter.h"
+#include "engine/lora/lora_fit.h"
 
 namespace slipway::app {
 namespace {
 
-// One adapted module of one layer, with the shapes of its A and B.
-struct AdaptedModule {
-  std::string module;  // "model.layers.3.self_attn.q_proj"
-  int64_t in_features = 0;
-  int64_t out_features = 0;
-};
-
-struct ModuleShape {
-  const char* parent;  // "self_attn" or "mlp"
-  int64_t in_features;
-  int64_t out_features;
-};
-
-ModuleShape module_shape(const engine::ModelConfig& c, const std::string& target) {
-  const int64_t hidden = c.hidden_size;
-  const int64_t q_width = c.num_attention_heads * c.head_dim;
-  const int64_t kv_width = c.num_key_value_heads * c.head_dim;
-  if (target == "q_proj") return {"self_attn", hidden, q_width};
-  if (target == "k_proj") return {"self_attn", hidden, kv_width};
-  if (target == "v_proj") return {"self_attn", hidden, kv_width};
-  if (target == "o_proj") return {"self_attn", q_width, hidden};
-  if (target == "gate_proj") return {"mlp", hidden, c.intermediate_size};
-  if (target == "up_proj") return {"mlp", hidden, c.intermediate_size};
-  if (target == "down_proj") return {"mlp", c.intermediate_size, hidden};
-  throw std::runtime_error("unknown LoRA target \"" + target +
+engine::LoraTarget target_of(const std::string& name) {
+  if (auto target = engine::lora_target_named(name)) return *target;
+  throw std::runtime_error("unknown LoRA target \"" + name +
                            "\" (expected q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
                            "down_proj or all)");
 }
@@ -126,18 +105,17 @@ void write_tiny_adapter(const std::filesystem::path& out, const std::filesystem:
   const std::string suffix = options.default_suffix ? ".default.weight" : ".weight";
   for (int64_t layer = 0; layer < config.num_hidden_layers; ++layer) {
     for (const auto& target : targets) {
-      const ModuleShape shape = module_shape(config, target);
-      const std::string module =
-          "model.layers." + std::to_string(layer) + "." + shape.parent + "." + target;
-      const float a_std =
-          static_cast<float>(1.0 / std::sqrt(static_cast<double>(shape.in_features)));
+      const engine::LoraTarget target_id = target_of(target);
+      const engine::LoraShape shape = engine::lora_target_shape(config, target_id);
+      const std::string module = engine::lora_module_name(layer, target_id);
+      const float a_std = static_cast<float>(1.0 / std::sqrt(static_cast<double>(shape.in)));
       // Seeded by the name without ".default", so both spellings hold the same values.
       for (const char* half : {"lora_A", "lora_B"}) {
         const bool is_a = half[5] == 'A';
         const std::string seed_name = module + "." + half;
         const std::string name = "base_model.model." + seed_name + suffix;
-        std::vector<int64_t> dims = is_a ? std::vector<int64_t>{options.rank, shape.in_features}
-                                         : std::vector<int64_t>{shape.out_features, options.rank};
+        std::vector<int64_t> dims = is_a ? std::vector<int64_t>{options.rank, shape.in}
+                                         : std::vector<int64_t>{shape.out, options.rank};
         specs.push_back({name, options.dtype, std::move(dims)});
         inits.emplace(name,
                       std::make_pair(TensorInit{TensorInit::Kind::Normal, is_a ? a_std : b_std},

@@ -30,6 +30,20 @@ const char* lora_target_name(LoraTarget target) {
   return "?";
 }
 
+std::optional<LoraTarget> lora_target_named(std::string_view name) {
+  for (std::size_t i = 0; i < kLoraTargetCount; ++i) {
+    const auto target = static_cast<LoraTarget>(i);
+    if (name == lora_target_name(target)) return target;
+  }
+  return std::nullopt;
+}
+
+std::string lora_module_name(int64_t layer, LoraTarget target) {
+  const bool attention = target <= LoraTarget::O;
+  return "model.layers." + std::to_string(layer) + (attention ? ".self_attn." : ".mlp.") +
+         lora_target_name(target);
+}
+
 LoraAdapter::LoraAdapter(std::string name, std::filesystem::path folder,
                          std::vector<LoraLayer> layers, std::shared_ptr<const void> storage,
                          int64_t resident_bytes)

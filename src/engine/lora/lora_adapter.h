@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/kernels/matmul.h"
@@ -21,6 +23,11 @@ enum class LoraTarget { Q, K, V, O, Gate, Up, Down };
 constexpr std::size_t kLoraTargetCount = 7;
 // "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj".
 const char* lora_target_name(LoraTarget target);
+// The target called `name` (as lora_target_name spells it), if any.
+std::optional<LoraTarget> lora_target_named(std::string_view name);
+// The module's full name in the base model, as PEFT and transformers call it:
+// "model.layers.3.self_attn.q_proj", "model.layers.3.mlp.down_proj".
+std::string lora_module_name(int64_t layer, LoraTarget target);
 
 struct LoraModule {
   kernels::WeightMatrix a;  // [rank][in_features]

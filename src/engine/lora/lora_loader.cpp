@@ -9,6 +9,7 @@
 #include "engine/format/format_text.h"
 #include "engine/format/weight_set.h"
 #include "engine/lora/adapter_config.h"
+#include "engine/lora/lora_fit.h"
 
 namespace slipway::engine {
 namespace {
@@ -102,13 +103,9 @@ std::optional<int64_t> parse_index(const std::string& text) {
 }
 
 std::optional<LoraTarget> target_named(const std::string& group, const std::string& name) {
-  for (std::size_t i = 0; i < kLoraTargetCount; ++i) {
-    auto target = static_cast<LoraTarget>(i);
-    const bool attention = target <= LoraTarget::O;
-    if (name == lora_target_name(target) && group == (attention ? "self_attn" : "mlp")) {
-      return target;
-    }
-  }
+  const auto target = lora_target_named(name);
+  const bool attention = target && *target <= LoraTarget::O;
+  if (target && group == (attention ? "self_attn" : "mlp")) return target;
   return std::nullopt;
 }
 
@@ -137,27 +134,6 @@ ModuleSlot parse_module(const std::filesystem::path& folder, const ModelConfig& 
                      std::to_string(base.num_hidden_layers) + " layers");
   }
   return {*layer, *target};
-}
-
-// [in_features, out_features] of a module in the base model.
-std::pair<int64_t, int64_t> base_features(const ModelConfig& c, LoraTarget target) {
-  const int64_t q_width = c.num_attention_heads * c.head_dim;
-  const int64_t kv_width = c.num_key_value_heads * c.head_dim;
-  switch (target) {
-    case LoraTarget::Q:
-      return {c.hidden_size, q_width};
-    case LoraTarget::K:
-    case LoraTarget::V:
-      return {c.hidden_size, kv_width};
-    case LoraTarget::O:
-      return {q_width, c.hidden_size};
-    case LoraTarget::Gate:
-    case LoraTarget::Up:
-      return {c.hidden_size, c.intermediate_size};
-    case LoraTarget::Down:
-      return {c.intermediate_size, c.hidden_size};
-  }
-  return {0, 0};
 }
 
 void expect_shape(const std::filesystem::path& folder, const TensorView& tensor,
@@ -192,7 +168,7 @@ LoraModule bind_module(const std::filesystem::path& folder, const AdapterConfig&
                      " exceeds the maximum LoRA rank " + std::to_string(limits.max_rank) +
                      " (engine.max_lora_rank)");
   }
-  const auto [in, out] = base_features(base, target);
+  const auto [in, out] = lora_target_shape(base, target);
   expect_shape(folder, a, {rank, in});
   expect_shape(folder, b, {out, rank});
   LoraModule module;
