@@ -41,9 +41,11 @@ struct AdapterConfig {
   bool targets(const std::string& module, int64_t layer) const;
 };
 
-// Parses the JSON of adapter_config.json; `source` names it in errors. Throws FormatError for
-// peft_type other than LORA, use_dora, bias other than "none", fan_in_fan_out,
-// modules_to_save, r or lora_alpha not positive, a target_modules of the wrong type.
+// Parses the JSON of adapter_config.json; `source` names it in errors. nlohmann::json keeps
+// object keys sorted, so here rank_pattern/alpha_pattern keys apply in sorted order;
+// load_adapter_config reads the file itself and keeps its order, as PEFT does. Throws FormatError
+// for peft_type other than LORA, use_dora, bias other than "none", fan_in_fan_out, modules_to_save,
+// r or lora_alpha not positive, a target_modules of the wrong type.
 AdapterConfig parse_adapter_config(const nlohmann::json& json, const std::string& source);
 // Reads FOLDER/adapter_config.json (FormatError when missing or not JSON).
 AdapterConfig load_adapter_config(const std::filesystem::path& folder);
