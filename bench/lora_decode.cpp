@@ -1,25 +1,22 @@
 // Aggregate decode tokens/s of the scheduler with LoRA adapters on a random BF16 model shaped
-// like SmolLM2-135M (the folder of bench/scheduler_batching.cpp): 16 greedy streams on the bare
-// base, over 4 random adapters (4 streams each) of rank 16 on q,k,v,o in BF16 and of rank 16 on
-// all 7 modules in F32, and 1 stream with and without an adapter. Adapters are built in memory,
-// so an adapter's resident bytes are its tensors' bytes. Prints the medians and the ratios to
-// the bare base at the end.
+// like SmolLM2-135M (bench_models.h, as bench/scheduler_batching.cpp): 16 greedy streams on the
+// bare base, over 4 random adapters (4 streams each) of rank 16 on q,k,v,o in BF16 and of rank 16
+// on all 7 modules in F32, and 1 stream with and without an adapter. Adapters are built in
+// memory, so an adapter's resident bytes are its tensors' bytes. Prints the medians and the
+// ratios to the bare base at the end.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench_models.h"
 #include "engine/format/safetensors_writer.h"
 #include "engine/lora/lora_adapter.h"
 #include "engine/lora/lora_fit.h"
@@ -32,26 +29,6 @@ using namespace slipway::engine;
 constexpr int64_t kNewTokens = 128;
 constexpr int kAdapters = 4;
 constexpr int64_t kRank = 16;
-
-std::shared_ptr<const ModelPackage> smol_package() {
-  static std::shared_ptr<const ModelPackage> package;
-  if (package) return package;
-  std::filesystem::path folder;
-  if (const char* given = std::getenv("SLIPWAY_BENCH_SMOL135")) {
-    folder = given;
-  } else {
-    const char* cache = std::getenv("SLIPWAY_BENCH_MODELS");
-    folder = std::filesystem::path(cache ? cache : "/tmp/slipway-bench-models") / "smol135-bf16";
-  }
-  if (!std::filesystem::exists(folder / "tokenizer.json")) {
-    const std::string command = std::string(SLIPWAY_BINARY) + " tiny-model '" + folder.string() +
-                                "' --arch llama --preset smol135 --dtype bf16";
-    std::fprintf(stderr, "writing %s\n", folder.c_str());
-    if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
-  }
-  package = ModelPackage::load(folder);
-  return package;
-}
 
 enum class Kind { Base, AttentionBf16, AllF32 };
 
@@ -109,7 +86,7 @@ std::map<std::string, std::vector<double>>& results() {
 }
 
 void decode_streams(benchmark::State& state, const char* label, Kind kind, int streams) {
-  const auto package = smol_package();
+  const auto package = slipway::bench::smol135_package();
   const ModelConfig& model = package->model().config();
   std::vector<std::shared_ptr<const LoraAdapter>> adapters;
   if (kind != Kind::Base)
@@ -122,37 +99,22 @@ void decode_streams(benchmark::State& state, const char* label, Kind kind, int s
   config.prefix_caching = false;
   Scheduler scheduler(package, pool, config);
   const int64_t vocab = model.vocab_size;
-  std::mutex mu;
-  std::condition_variable cv;
   int64_t tokens = 0;
-  int finished = 0;
   double seconds = 0;
   for (auto _ : state) {
-    finished = 0;
-    const int64_t before = tokens;
     const auto start = std::chrono::steady_clock::now();
+    std::vector<SequenceRequest> requests;
     for (int s = 0; s < streams; ++s) {
-      SequenceRequest request;
-      for (int i = 0; i < 8; ++i)
-        request.prompt.push_back(static_cast<int32_t>((s * 131 + i * 7919 + 13) % vocab));
-      request.params.temperature = 0;
-      request.params.max_tokens = kNewTokens;
-      request.params.ignore_eos = true;
+      requests.push_back(slipway::bench::greedy_stream(s, vocab, kNewTokens));
       if (!adapters.empty())
-        request.adapter = adapters[static_cast<std::size_t>(s) % adapters.size()];
-      scheduler.submit(std::move(request), [&](SequenceOutput&& out) {
-        std::lock_guard lock(mu);
-        tokens += static_cast<int64_t>(out.tokens.size());
-        if (out.finished) ++finished;
-        cv.notify_all();
-      });
+        requests.back().adapter = adapters[static_cast<std::size_t>(s) % adapters.size()];
     }
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return finished == streams; });
+    const int64_t made = slipway::bench::run_to_completion(scheduler, std::move(requests));
     const double run =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    tokens += made;
     seconds += run;
-    results()[label].push_back(static_cast<double>(tokens - before) / run);
+    results()[label].push_back(static_cast<double>(made) / run);
   }
   state.SetItemsProcessed(tokens);
   state.counters["tok/s"] = static_cast<double>(tokens) / seconds;

@@ -6,117 +6,34 @@
 // token ids deterministically, run the engine with all_logits and the reference, and require
 //   max |engine - reference| <= 1e-4 * max |reference|   over all 64 x vocab logits.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <ostream>
-#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "engine/compute_pool.h"
-#include "engine/forward_pass.h"
-#include "engine/kv_cache.h"
+#include "../reference_engine.h"
+#include "../reference_process.h"
 #include "engine/model.h"
 
 namespace fs = std::filesystem;
 using namespace slipway::engine;
+using namespace slipway::reference;
 
 namespace {
-
-constexpr const char* kPython = "/usr/bin/python3";
-constexpr int kTokens = 64;
-constexpr double kRelTolerance = 1e-4;
 
 fs::path script(const char* name) {
   return fs::path(SLIPWAY_SOURCE_DIR) / "tests" / "reference" / "forward" / name;
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// Runs a shell command, capturing stdout+stderr; returns the exit status (or -1).
-int run(const std::string& command, std::string* output) {
-  std::string full = command + " 2>&1";
-  FILE* pipe = popen(full.c_str(), "r");
-  if (!pipe) return -1;
-  char buffer[4096];
-  std::string text;
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) text.append(buffer, n);
-  int status = pclose(pipe);
-  if (output) *output = text;
-  if (status == -1 || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
-
 fs::path case_dir(const std::string& name) {
-  fs::path dir = fs::path(SLIPWAY_TEST_TMP) / "reference_forward" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Deterministic token ids spread over the whole vocabulary (an LCG, reduced mod vocab).
-std::vector<int32_t> pick_tokens(int64_t vocab, uint64_t seed) {
-  std::vector<int32_t> tokens;
-  uint64_t state = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (int i = 0; i < kTokens; ++i) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    tokens.push_back(static_cast<int32_t>((state >> 33) % static_cast<uint64_t>(vocab)));
-  }
-  return tokens;
-}
-
-// Engine logits for all positions, fed as the given chunk sizes (prompt chunks / decode steps).
-std::vector<float> engine_logits(const fs::path& folder, const std::vector<int32_t>& tokens,
-                                 const std::vector<int>& chunks) {
-  auto model = Model::load(folder);
-  const ModelConfig& config = model->config();
-  ComputePool pool(2);
-  const int32_t block_size = 16;
-  KvCache cache(config, block_size, (kTokens + block_size - 1) / block_size + 2);
-  ForwardPass forward(model, cache, pool);
-  SequenceKv seq;
-  std::vector<float> all;
-  std::size_t begin = 0;
-  for (int chunk : chunks) {
-    std::size_t n = std::min<std::size_t>(chunk, tokens.size() - begin);
-    if (n == 0) break;
-    EXPECT_TRUE(cache.reserve(seq, static_cast<int64_t>(begin + n)));
-    std::vector<ForwardRequest> batch(1);
-    batch[0].kv = &seq;
-    batch[0].tokens = std::span<const int32_t>(tokens.data() + begin, n);
-    batch[0].all_logits = true;
-    std::vector<std::vector<float>> logits;
-    forward.run(batch, logits);
-    EXPECT_EQ(logits.size(), 1u);
-    EXPECT_EQ(logits.at(0).size(), n * static_cast<std::size_t>(config.vocab_size));
-    EXPECT_EQ(seq.num_tokens, static_cast<int64_t>(begin + n));
-    all.insert(all.end(), logits.at(0).begin(), logits.at(0).end());
-    begin += n;
-  }
-  EXPECT_EQ(begin, tokens.size());
-  cache.release(seq);
-  return all;
+  return fresh_case_dir("reference_forward", name);
 }
 
 std::vector<float> reference_logits(const fs::path& folder, const std::vector<int32_t>& tokens,
@@ -130,28 +47,19 @@ std::vector<float> reference_logits(const fs::path& folder, const std::vector<in
   int status = run(command, &output);
   EXPECT_EQ(status, 0) << command << "\n" << output;
   if (status != 0) return {};
-  std::ifstream in(out, std::ios::binary);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<float> values(bytes.size() / sizeof(float));
-  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(float));  // little-endian host
-  return values;
+  return read_floats(out);
 }
 
 void make_tiny_model(const fs::path& dir, const std::string& arch, const std::string& dtype,
                      int seed) {
-  std::string command = quote(SLIPWAY_BINARY) + " tiny-model " + quote(dir.string()) + " --arch " +
-                        arch + " --dtype " + dtype + " --seed " + std::to_string(seed);
-  std::string output;
-  ASSERT_EQ(run(command, &output), 0) << command << "\n" << output;
-  ASSERT_TRUE(fs::exists(dir / "config.json")) << output;
+  ASSERT_NO_FATAL_FAILURE(run_slipway("tiny-model " + quote(dir.string()) + " --arch " + arch +
+                                      " --dtype " + dtype + " --seed " + std::to_string(seed)));
+  ASSERT_TRUE(fs::exists(dir / "config.json"));
 }
 
 // model_tools.py: random (our own writer) or variant (config patch / sharding).
 void model_tools(const std::string& args) {
-  std::string command =
-      std::string(kPython) + " " + quote(script("model_tools.py").string()) + " " + args;
-  std::string output;
-  ASSERT_EQ(run(command, &output), 0) << command << "\n" << output;
+  run_python(script("model_tools.py"), args);
 }
 
 struct Comparison {
@@ -173,7 +81,7 @@ Comparison measure(const fs::path& engine_dir, const fs::path& reference_dir, co
 
   std::vector<float> expected = reference_logits(reference_dir, tokens, work / "reference.bin");
   EXPECT_EQ(expected.size(), static_cast<std::size_t>(kTokens * vocab));
-  std::vector<float> actual = engine_logits(engine_dir, tokens, chunks);
+  std::vector<float> actual = engine_logits(Model::load(engine_dir), nullptr, tokens, chunks);
   EXPECT_EQ(actual.size(), expected.size());
   if (expected.empty() || actual.size() != expected.size()) return r;
 

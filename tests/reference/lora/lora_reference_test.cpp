@@ -41,15 +41,15 @@ Folders make_case(const AdapterCase& c) {
   f.base = f.work / "base";
   f.adapter = f.work / "adapter";
   f.merged = f.work / "merged";
-  slipway("tiny-model " + quote(f.base.string()) + " --arch " + c.arch + " --dtype f32 --seed " +
-          std::to_string(c.seed));
+  run_slipway("tiny-model " + quote(f.base.string()) + " --arch " + c.arch +
+              " --dtype f32 --seed " + std::to_string(c.seed));
   if (c.own_writer) {
-    python("lora_tools.py", "random " + quote(f.adapter.string()) + " --base " +
-                                quote(f.base.string()) + " --seed " + std::to_string(c.seed) + " " +
-                                c.args);
+    run_python(script("lora_tools.py"), "random " + quote(f.adapter.string()) + " --base " +
+                                            quote(f.base.string()) + " --seed " +
+                                            std::to_string(c.seed) + " " + c.args);
   } else {
-    slipway("tiny-adapter " + quote(f.adapter.string()) + " --base " + quote(f.base.string()) +
-            " --seed " + std::to_string(c.seed) + " " + c.args);
+    run_slipway("tiny-adapter " + quote(f.adapter.string()) + " --base " + quote(f.base.string()) +
+                " --seed " + std::to_string(c.seed) + " " + c.args);
   }
   return f;
 }
@@ -58,9 +58,9 @@ std::vector<float> reference_logits(const Folders& f, const std::vector<int32_t>
                                     const std::string& extra = "") {
   fs::path out = f.work / "reference.bin";
   fs::remove(out);
-  python("lora_reference.py", quote(f.base.string()) + " " + quote(f.adapter.string()) +
-                                  " --tokens " + join(tokens) + " --out " + quote(out.string()) +
-                                  " " + extra);
+  run_python(script("lora_reference.py"), quote(f.base.string()) + " " + quote(f.adapter.string()) +
+                                              " --tokens " + join(tokens) + " --out " +
+                                              quote(out.string()) + " " + extra);
   return read_floats(out);
 }
 
@@ -70,8 +70,8 @@ TEST_P(LoraReference, UnmergedMergedAndReferenceAgree) {
   const AdapterCase& c = GetParam();
   Folders f = make_case(c);
   ASSERT_FALSE(HasFatalFailure());
-  slipway("lora merge --base " + quote(f.base.string()) + " --adapter " +
-          quote(f.adapter.string()) + " --out " + quote(f.merged.string()));
+  run_slipway("lora merge --base " + quote(f.base.string()) + " --adapter " +
+              quote(f.adapter.string()) + " --out " + quote(f.merged.string()));
   ASSERT_FALSE(HasFatalFailure());
 
   auto model = engine::Model::load(f.base);

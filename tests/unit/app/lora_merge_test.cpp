@@ -2,8 +2,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,21 +14,14 @@
 #include "engine/format/safetensors_file.h"
 #include "engine/format/safetensors_writer.h"
 #include "engine/format/weight_set.h"
+#include "file_bytes.h"
+#include "run_subcommand.h"
 #include "test_dir.h"
 
 namespace slipway::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 double value_at(const engine::TensorView& view, std::size_t index) {
   switch (view.dtype) {
@@ -42,6 +33,12 @@ double value_at(const engine::TensorView& view, std::size_t index) {
       return engine::bf16_to_float(view.as<uint16_t>()[index]);
   }
   return 0;
+}
+
+// A LoRA matrix as a tensor view, so that value_at reads it as it reads the weights.
+engine::TensorView view_of(const std::string& name, const engine::kernels::WeightMatrix& m) {
+  const auto nbytes = static_cast<std::size_t>(m.rows * m.cols) * engine::dtype_size(m.dtype);
+  return {name, m.dtype, {m.rows, m.cols}, m.data, nbytes};
 }
 
 // The base's weights split into two shards plus an index, as Hugging Face saves large models.
@@ -95,18 +92,7 @@ class LoraMerge : public ::testing::Test {
     const auto& m = merged.get(name);
     EXPECT_EQ(m.dtype, w.dtype);
     EXPECT_EQ(m.shape, w.shape);
-    const engine::TensorView a{"a",
-                               module.a.dtype,
-                               {module.a.rows, module.a.cols},
-                               module.a.data,
-                               static_cast<std::size_t>(module.a.rows * module.a.cols) *
-                                   engine::dtype_size(module.a.dtype)};
-    const engine::TensorView b{"b",
-                               module.b.dtype,
-                               {module.b.rows, module.b.cols},
-                               module.b.data,
-                               static_cast<std::size_t>(module.b.rows * module.b.cols) *
-                                   engine::dtype_size(module.b.dtype)};
+    const engine::TensorView a = view_of("a", module.a), b = view_of("b", module.b);
     const int64_t rows = w.shape[0], cols = w.shape[1], rank = module.rank();
     int64_t changed = 0;
     for (int64_t i = 0; i < rows; ++i) {
@@ -306,14 +292,8 @@ TEST_F(LoraMerge, RefusesBadAdapters) {
   EXPECT_THROW(merge_adapter(base_, dir_ / "no_such_adapter", out_, {}), std::runtime_error);
 }
 
-// Parses argv words after "slipway" the way main() does.
-void run_cli(std::vector<std::string> words) {
-  CLI::App root{"slipway"};
-  root.require_subcommand(1);
-  register_lora_command(root);
-  std::vector<const char*> argv = {"slipway"};
-  for (const auto& word : words) argv.push_back(word.c_str());
-  root.parse(static_cast<int>(argv.size()), argv.data());
+void run_cli(const std::vector<std::string>& words) {
+  run_subcommand(register_lora_command, words);
 }
 
 TEST_F(LoraMerge, CliPrintsASummary) {

@@ -10,7 +10,7 @@
 #include "app/serve/memory_budget.h"
 #include "app/serve/model_loader.h"
 #include "app/tiny_model/tiny_model.h"
-#include "test_dir.h"
+#include "served_models_fixture.h"
 
 namespace slipway::app {
 namespace {
@@ -19,13 +19,9 @@ namespace fs = std::filesystem;
 using backends::ApiError;
 using backends::Json;
 
-class ServedModelsTest : public ::testing::Test {
+class ServedModelsTest : public ServedModelsFixture {
  protected:
-  void SetUp() override {
-    dir_ = test::fresh_test_dir("serve_model_loader", "loader");
-    store_ = store::Store::open((dir_ / "slipway.db").string());
-    registry_.emplace(*store_);
-  }
+  void SetUp() override { open_registry("serve_model_loader", "loader"); }
 
   fs::path tiny(const std::string& name, uint64_t seed) {
     const fs::path folder = dir_ / name;
@@ -35,23 +31,11 @@ class ServedModelsTest : public ::testing::Test {
     return folder;
   }
 
-  registry::Version register_folder(const std::string& model, const fs::path& folder,
-                                    const std::string& label) {
-    registry::RegisterRequest request;
-    request.model = model;
-    request.label = label;
-    request.source.path = fs::canonical(folder);
-    request.actor = "test";
-    return registry_->register_version(request).version;
-  }
-
   std::unique_ptr<ServedModels> loader(int64_t budget = int64_t{8} << 30) {
     ServedModels::Options options;
     options.engine.kv_cache_mb = 1;
     options.memory_budget_bytes = budget;
-    auto result = std::make_unique<ServedModels>(*registry_, backends_, pool_, io_, options);
-    result->start_resolving();
-    return result;
+    return start_loader(options);
   }
 
   VersionServing serving(const std::string& name) {
@@ -60,24 +44,7 @@ class ServedModelsTest : public ::testing::Test {
     s.engine.kv_cache_mb = 1;
     return s;
   }
-
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::optional<registry::Registry> registry_;
-  boost::asio::io_context io_;
-  engine::ComputePool pool_{1};
-  std::shared_ptr<backends::BackendSet> backends_ = std::make_shared<backends::BackendSet>();
 };
-
-ApiError api_error_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no ApiError";
-  return {};
-}
 
 TEST_F(ServedModelsTest, LoadsListsResolvesAndUnloads) {
   const auto v1 = register_folder("bot", tiny("a", 1), "bot-a");

@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,17 +12,14 @@
 #include "engine/format/model_config.h"
 #include "engine/format/safetensors_file.h"
 #include "engine/lora/lora_loader.h"
+#include "file_bytes.h"
+#include "run_subcommand.h"
 #include "test_dir.h"
 
 namespace slipway::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 class TinyAdapter : public ::testing::Test {
  protected:
@@ -150,14 +145,8 @@ TEST_F(TinyAdapter, BadOptionsAreRefused) {
   EXPECT_FALSE(fs::exists(dir_ / "a" / "adapter_model.safetensors"));
 }
 
-// Parses argv words after "slipway" the way main() does.
-void run_cli(std::vector<std::string> words) {
-  CLI::App root{"slipway"};
-  root.require_subcommand(1);
-  register_tiny_adapter_command(root);
-  std::vector<const char*> argv = {"slipway"};
-  for (const auto& word : words) argv.push_back(word.c_str());
-  root.parse(static_cast<int>(argv.size()), argv.data());
+void run_cli(const std::vector<std::string>& words) {
+  run_subcommand(register_tiny_adapter_command, words);
 }
 
 TEST_F(TinyAdapter, CliRejectsBadFlagsAndWrites) {

@@ -5,18 +5,13 @@
 
 #include "app/commands.h"
 #include "engine/format/model_config.h"
+#include "run_subcommand.h"
 
 namespace slipway::app {
 namespace {
 
-// Parses argv words after "slipway" the way main() does.
-void run(std::vector<std::string> words) {
-  CLI::App root{"slipway"};
-  root.require_subcommand(1);
-  register_tiny_model_command(root);
-  std::vector<const char*> argv = {"slipway"};
-  for (const auto& word : words) argv.push_back(word.c_str());
-  root.parse(static_cast<int>(argv.size()), argv.data());
+void run(const std::vector<std::string>& words) {
+  run_subcommand(register_tiny_model_command, words);
 }
 
 TEST(TinyModelCli, BadArgumentsAreParseErrors) {

@@ -6,95 +6,20 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <set>
 
 #include "engine/format/format_error.h"
+#include "forward_test_support.h"
 #include "tiny_model.h"
 
 namespace slipway::engine {
 namespace {
 
+using test::make_prompt;
+using test::Plan;
+using test::run_plans;
+using test::same_bits;
 using test::TinySpec;
-
-int32_t greedy(const float* logits, int64_t vocab) {
-  return static_cast<int32_t>(std::max_element(logits, logits + vocab) - logits);
-}
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-std::vector<int32_t> make_prompt(int64_t length, int32_t vocab, uint32_t seed) {
-  std::vector<int32_t> out;
-  uint32_t x = seed * 2654435761u + 12345u;
-  for (int64_t i = 0; i < length; ++i) {
-    x = x * 1664525u + 1013904223u;
-    out.push_back(static_cast<int32_t>((x >> 8) % static_cast<uint32_t>(vocab)));
-  }
-  return out;
-}
-
-// One sequence of a scenario: it joins the batch at a step, feeds its prompt in chunks, then
-// decodes greedily; every logits vector it samples from is recorded.
-struct Plan {
-  std::vector<int32_t> prompt;
-  int64_t join_step = 0;
-  std::vector<int64_t> chunks;  // prompt chunk sizes; the rest of the prompt goes last
-  int64_t decode_steps = 12;
-
-  SequenceKv kv;
-  std::size_t fed = 0;
-  std::size_t chunk_index = 0;
-  std::vector<int32_t> output;
-  std::vector<std::vector<float>> step_logits;
-  bool done() const { return static_cast<int64_t>(output.size()) >= decode_steps; }
-};
-
-void run_scenario(const std::shared_ptr<const Model>& model, int threads,
-                  std::vector<Plan>& plans) {
-  KvCache cache(model->config(), 4, 256);
-  ComputePool pool(threads);
-  ForwardPass pass(model, cache, pool);
-  const int64_t vocab = model->config().vocab_size;
-  for (int64_t step = 0;; ++step) {
-    std::vector<ForwardRequest> batch;
-    std::vector<Plan*> owners;
-    std::vector<int32_t> decode_tokens(plans.size());
-    bool pending = false;
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-      Plan& p = plans[i];
-      if (p.done()) continue;
-      pending = true;
-      if (step < p.join_step) continue;
-      ForwardRequest r;
-      r.kv = &p.kv;
-      if (p.fed < p.prompt.size()) {
-        std::size_t n = p.prompt.size() - p.fed;
-        if (p.chunk_index < p.chunks.size())
-          n = std::min<std::size_t>(n, static_cast<std::size_t>(p.chunks[p.chunk_index++]));
-        r.tokens = std::span<const int32_t>(p.prompt).subspan(p.fed, n);
-        p.fed += n;
-      } else {
-        decode_tokens[i] = p.output.back();
-        r.tokens = std::span<const int32_t>(&decode_tokens[i], 1);
-      }
-      EXPECT_TRUE(cache.reserve(p.kv, p.kv.num_tokens + static_cast<int64_t>(r.tokens.size())));
-      batch.push_back(r);
-      owners.push_back(&p);
-    }
-    if (!pending) break;
-    std::vector<std::vector<float>> logits;
-    pass.run(batch, logits);
-    for (std::size_t b = 0; b < batch.size(); ++b) {
-      Plan& p = *owners[b];
-      if (p.fed < p.prompt.size()) continue;  // mid-prompt chunk: nothing to sample
-      EXPECT_EQ(logits[b].size(), static_cast<std::size_t>(vocab));
-      p.step_logits.push_back(logits[b]);
-      p.output.push_back(greedy(logits[b].data(), vocab));
-    }
-  }
-}
 
 class ForwardPassTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -110,7 +35,7 @@ class ForwardPassTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(ForwardPassTest, AllLogitsMatchNaiveReference) {
-  const auto prompt = make_prompt(19, static_cast<int32_t>(spec_.vocab), 7);
+  const auto prompt = make_prompt(19, spec_.vocab, 7);
   const auto expected = test::reference_logits(model_->config(), weights_, prompt);
   KvCache cache(model_->config(), 4, 64);
   ComputePool pool(2);
@@ -147,7 +72,7 @@ TEST_P(ForwardPassTest, LogitsAreBatchInvariant) {
   };
 
   std::vector<Plan> alone{target()};
-  run_scenario(model_, 1, alone);
+  run_plans(model_, 1, alone);
   const Plan& ref = alone[0];
   ASSERT_EQ(ref.step_logits.size(), 24u);
   std::set<int32_t> distinct(ref.output.begin(), ref.output.end());
@@ -173,7 +98,7 @@ TEST_P(ForwardPassTest, LogitsAreBatchInvariant) {
     t.chunks = v.chunks;
     t.join_step = v.join;
     plans.insert(plans.begin() + v.position, std::move(t));
-    run_scenario(model_, v.threads, plans);
+    run_plans(model_, v.threads, plans);
     const Plan& got = plans[static_cast<std::size_t>(v.position)];
     ASSERT_EQ(got.step_logits.size(), ref.step_logits.size()) << v.name;
     for (std::size_t i = 0; i < ref.step_logits.size(); ++i)
@@ -184,9 +109,9 @@ TEST_P(ForwardPassTest, LogitsAreBatchInvariant) {
 
 TEST_P(ForwardPassTest, CachedDecodeEqualsFullRecompute) {
   std::vector<Plan> plans(1);
-  plans[0].prompt = make_prompt(6, static_cast<int32_t>(spec_.vocab), 9);
+  plans[0].prompt = make_prompt(6, spec_.vocab, 9);
   plans[0].decode_steps = 12;
-  run_scenario(model_, 2, plans);
+  run_plans(model_, 2, plans);
   const Plan& p = plans[0];
 
   std::vector<int32_t> all = p.prompt;
@@ -221,15 +146,15 @@ TEST_P(HalfWeightsTest, MatchesReferenceAndIsInvariant) {
   auto dir = test::test_dir(std::string("forward_half_") + std::string(dtype_name(GetParam())));
   const auto weights = test::write_tiny_model(dir, spec);
   const auto model = Model::load(dir);
-  const auto prompt = make_prompt(10, static_cast<int32_t>(spec.vocab), 5);
+  const auto prompt = make_prompt(10, spec.vocab, 5);
   const auto expected = test::reference_logits(model->config(), weights, prompt);
 
   std::vector<Plan> whole(1), split(1);
   whole[0].prompt = split[0].prompt = prompt;
   whole[0].decode_steps = split[0].decode_steps = 1;
   split[0].chunks = {3, 3, 3, 1};
-  run_scenario(model, 1, whole);
-  run_scenario(model, 2, split);
+  run_plans(model, 1, whole);
+  run_plans(model, 2, split);
   ASSERT_EQ(whole[0].step_logits.size(), 1u);
   EXPECT_TRUE(same_bits(whole[0].step_logits[0], split[0].step_logits[0]));
   for (int64_t v = 0; v < spec.vocab; ++v)

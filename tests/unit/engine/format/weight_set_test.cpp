@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/format/format_error.h"
 #include "engine/format/safetensors_writer.h"
+#include "format_error_of.h"
 #include "format_test_files.h"
 
 namespace slipway::engine {
@@ -13,15 +13,6 @@ OwnedTensor ones(std::vector<int64_t> shape) {
   std::size_t n = 1;
   for (auto d : shape) n *= static_cast<std::size_t>(d);
   return make_tensor(DType::F32, std::move(shape), std::vector<float>(n, 1.0f));
-}
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const FormatError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // Two shards and an index naming every tensor.
@@ -56,9 +47,9 @@ TEST(WeightSet, ErrorsNameFolderAndTensor) {
   auto folder = testing::fresh_folder();
   write_safetensors(folder / "model.safetensors", {{"a", ones({2, 3})}});
   auto set = WeightSet::open_folder(folder);
-  EXPECT_EQ(error_of([&] { set.get("model.layers.3.mlp.up_proj.weight"); }),
+  EXPECT_EQ(testing::format_error_of([&] { set.get("model.layers.3.mlp.up_proj.weight"); }),
             folder.string() + ": missing tensor model.layers.3.mlp.up_proj.weight");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(testing::format_error_of([&] {
               set.get("a", {3, 2});
             }),
             folder.string() + ": tensor a has shape [2,3], expected [3,2]");
@@ -77,7 +68,7 @@ TEST(WeightSet, ShardedFolder) {
 
 TEST(WeightSet, NoWeights) {
   auto folder = testing::fresh_folder();
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(testing::format_error_of([&] {
               WeightSet::open_folder(folder);
             }).find("no model.safetensors or model.safetensors.index.json"),
             std::string::npos);
@@ -86,7 +77,7 @@ TEST(WeightSet, NoWeights) {
 TEST(WeightSet, MissingShard) {
   auto folder = sharded_folder();
   std::filesystem::remove(folder / "model-00002-of-00002.safetensors");
-  auto message = error_of([&] { WeightSet::open_folder(folder); });
+  auto message = testing::format_error_of([&] { WeightSet::open_folder(folder); });
   EXPECT_NE(message.find("shard \"model-00002-of-00002.safetensors\" does not exist"),
             std::string::npos)
       << message;
@@ -98,7 +89,7 @@ TEST(WeightSet, TensorNotInItsShard) {
       "model.embed_tokens.weight": "model-00002-of-00002.safetensors",
       "model.norm.weight": "model-00001-of-00002.safetensors",
       "lm_head.weight": "model-00002-of-00002.safetensors"}})");
-  auto message = error_of([&] { WeightSet::open_folder(folder); });
+  auto message = testing::format_error_of([&] { WeightSet::open_folder(folder); });
   EXPECT_NE(message.find("\"model.embed_tokens.weight\" is not in its shard"), std::string::npos)
       << message;
 }
@@ -107,7 +98,7 @@ TEST(WeightSet, DuplicateAcrossShards) {
   auto folder = sharded_folder();
   write_safetensors(folder / "model-00002-of-00002.safetensors",
                     {{"lm_head.weight", ones({8, 4})}, {"model.norm.weight", ones({4})}});
-  auto message = error_of([&] { WeightSet::open_folder(folder); });
+  auto message = testing::format_error_of([&] { WeightSet::open_folder(folder); });
   EXPECT_NE(message.find("\"model.norm.weight\" is also in"), std::string::npos) << message;
 }
 
@@ -118,7 +109,7 @@ TEST(WeightSet, BadIndex) {
        {"{", "[]", R"({"metadata":{}})", R"({"weight_map":{"a":1}})", R"({"weight_map":{}})",
         R"({"weight_map":{"a":"../x.safetensors"}})", R"({"weight_map":{"a":"/etc/passwd"}})"}) {
     testing::write_text(index, text);
-    auto message = error_of([&] { WeightSet::open_folder(folder); });
+    auto message = testing::format_error_of([&] { WeightSet::open_folder(folder); });
     EXPECT_EQ(message.rfind(index.string(), 0), 0u) << text << " -> " << message;
   }
 }

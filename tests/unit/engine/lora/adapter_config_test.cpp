@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 
-#include "engine/format/format_error.h"
+#include "engine/format/format_error_of.h"
 #include "engine/format/format_test_files.h"
 
 namespace slipway::engine {
@@ -17,17 +16,8 @@ AdapterConfig parse(const std::string& text) {
   return parse_adapter_config(nlohmann::json::parse(text), kSource);
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const FormatError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 std::string refusal_of(const std::string& text) {
-  return error_of([&] { parse(text); });
+  return testing::format_error_of([&] { parse(text); });
 }
 
 std::string q(int layer) {
@@ -229,10 +219,10 @@ TEST(AdapterConfig, RefusesWhatTheEngineCannotServe) {
 
 TEST(AdapterConfig, LoadNamesTheFolderWhenTheFileIsMissingOrBroken) {
   auto folder = testing::fresh_folder();
-  EXPECT_EQ(error_of([&] { load_adapter_config(folder); }),
+  EXPECT_EQ(testing::format_error_of([&] { load_adapter_config(folder); }),
             folder.string() + ": adapter_config.json is missing");
   testing::write_text(folder / "adapter_config.json", "{\"r\": 8,\n");
-  const std::string message = error_of([&] { load_adapter_config(folder); });
+  const std::string message = testing::format_error_of([&] { load_adapter_config(folder); });
   EXPECT_EQ(message.rfind((folder / "adapter_config.json").string() + ": not valid JSON", 0), 0u)
       << message;
   EXPECT_EQ(message.find('\n'), std::string::npos);

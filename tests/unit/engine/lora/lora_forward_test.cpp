@@ -5,92 +5,27 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <set>
 
+#include "../forward_test_support.h"
 #include "engine/forward_pass.h"
 #include "lora_test_support.h"
 
 namespace slipway::engine {
 namespace {
 
+using test::Plan;
 using test::RandomAdapter;
 using test::RandomAdapterSpec;
+using test::run_plans;
+using test::same_bits;
 using test::TinySpec;
-
-int32_t greedy(const std::vector<float>& logits) {
-  return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
-}
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
 
 double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
   double worst = 0;
   for (std::size_t i = 0; i < a.size(); ++i)
     worst = std::max(worst, std::abs(static_cast<double>(a[i]) - b[i]));
   return worst;
-}
-
-// One sequence: joins the batch at a step, feeds its prompt in chunks, then decodes greedily,
-// recording the logits of every sampled position.
-struct Plan {
-  std::vector<int32_t> prompt;
-  const LoraAdapter* adapter = nullptr;
-  int64_t join_step = 0;
-  std::vector<int64_t> chunks;  // prompt chunk sizes; the rest of the prompt goes last
-  int64_t decode_steps = 14;
-
-  SequenceKv kv;
-  std::size_t fed = 0;
-  std::size_t chunk_index = 0;
-  std::vector<int32_t> output;
-  std::vector<std::vector<float>> step_logits;
-  bool done() const { return static_cast<int64_t>(output.size()) >= decode_steps; }
-};
-
-void run_plans(const std::shared_ptr<const Model>& model, int threads, std::vector<Plan>& plans) {
-  KvCache cache(model->config(), 4, 512);
-  ComputePool pool(threads);
-  ForwardPass pass(model, cache, pool);
-  for (int64_t step = 0;; ++step) {
-    std::vector<ForwardRequest> batch;
-    std::vector<Plan*> owners;
-    std::vector<int32_t> decode_tokens(plans.size());
-    bool pending = false;
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-      Plan& p = plans[i];
-      if (p.done()) continue;
-      pending = true;
-      if (step < p.join_step) continue;
-      ForwardRequest r;
-      r.kv = &p.kv;
-      r.adapter = p.adapter;
-      if (p.fed < p.prompt.size()) {
-        std::size_t n = p.prompt.size() - p.fed;
-        if (p.chunk_index < p.chunks.size())
-          n = std::min<std::size_t>(n, static_cast<std::size_t>(p.chunks[p.chunk_index++]));
-        r.tokens = std::span<const int32_t>(p.prompt).subspan(p.fed, n);
-        p.fed += n;
-      } else {
-        decode_tokens[i] = p.output.back();
-        r.tokens = std::span<const int32_t>(&decode_tokens[i], 1);
-      }
-      EXPECT_TRUE(cache.reserve(p.kv, p.kv.num_tokens + static_cast<int64_t>(r.tokens.size())));
-      batch.push_back(r);
-      owners.push_back(&p);
-    }
-    if (!pending) break;
-    std::vector<std::vector<float>> logits;
-    pass.run(batch, logits);
-    for (std::size_t b = 0; b < batch.size(); ++b) {
-      Plan& p = *owners[b];
-      if (p.fed < p.prompt.size()) continue;
-      p.step_logits.push_back(logits[b]);
-      p.output.push_back(greedy(logits[b]));
-    }
-  }
 }
 
 // All logits of one prompt, computed in one request.
@@ -117,13 +52,7 @@ class LoraForwardTest : public ::testing::Test {
   }
   const ModelConfig& config() const { return model_->config(); }
   std::vector<int32_t> prompt(int64_t length, uint32_t seed) const {
-    std::vector<int32_t> out;
-    uint32_t x = seed * 2654435761u + 12345u;
-    for (int64_t i = 0; i < length; ++i) {
-      x = x * 1664525u + 1013904223u;
-      out.push_back(static_cast<int32_t>((x >> 8) % static_cast<uint32_t>(spec_.vocab)));
-    }
-    return out;
+    return test::make_prompt(length, spec_.vocab, seed);
   }
   // Unmerged logits against the merged model's and the double reference's on it.
   void expect_matches_merged(const RandomAdapter& adapter, const std::string& name) {

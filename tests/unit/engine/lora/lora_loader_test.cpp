@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <functional>
 
-#include "engine/format/format_error.h"
+#include "engine/format/format_error_of.h"
 #include "engine/format/format_test_files.h"
 #include "engine/format/safetensors_writer.h"
 
@@ -55,19 +54,10 @@ std::shared_ptr<const LoraAdapter> load(const std::filesystem::path& folder,
   return load_lora_adapter(folder, tiny_base(), limits, "my-adapter");
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const FormatError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 // The one-line message starts with the folder and contains `expected`.
 void expect_refusal(const std::filesystem::path& folder, const std::string& expected,
                     LoraLimits limits = {}) {
-  const std::string message = error_of([&] { load(folder, limits); });
+  const std::string message = testing::format_error_of([&] { load(folder, limits); });
   EXPECT_EQ(message.rfind(folder.string(), 0), 0u) << message;
   EXPECT_NE(message.find(expected), std::string::npos) << message;
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
@@ -212,7 +202,7 @@ TEST(LoraLoader, RefusesARankAboveTheLimit) {
   Tensors tensors;
   add_pair(tensors, kQ0, 128, 16, 24);
   auto folder = adapter_folder(R"({"r": 128, "target_modules": ["q_proj"]})", tensors);
-  EXPECT_EQ(error_of([&] { load(folder, LoraLimits{64}); }),
+  EXPECT_EQ(testing::format_error_of([&] { load(folder, LoraLimits{64}); }),
             folder.string() +
                 ": rank 128 of model.layers.0.self_attn.q_proj exceeds the maximum LoRA rank 64 "
                 "(engine.max_lora_rank)");
@@ -334,7 +324,7 @@ TEST(LoraLoader, RefusesAnEmptyAdapter) {
 
 TEST(LoraLoader, RefusesMissingFiles) {
   auto folder = testing::fresh_folder();
-  EXPECT_EQ(error_of([&] { load(folder / "absent"); }),
+  EXPECT_EQ(testing::format_error_of([&] { load(folder / "absent"); }),
             (folder / "absent").string() +
                 ": is not a folder (an adapter folder holds adapter_config.json and "
                 "adapter_model.safetensors)");
@@ -342,11 +332,12 @@ TEST(LoraLoader, RefusesMissingFiles) {
   Tensors tensors;
   add_pair(tensors, kQ0, 4, 16, 24);
   write_safetensors(folder / "adapter_model.safetensors", tensors);
-  EXPECT_EQ(error_of([&] { load(folder); }), folder.string() + ": adapter_config.json is missing");
+  EXPECT_EQ(testing::format_error_of([&] { load(folder); }),
+            folder.string() + ": adapter_config.json is missing");
 
   std::filesystem::remove(folder / "adapter_model.safetensors");
   testing::write_text(folder / "adapter_config.json", R"({"r": 4})");
-  EXPECT_EQ(error_of([&] { load(folder); }),
+  EXPECT_EQ(testing::format_error_of([&] { load(folder); }),
             folder.string() + ": adapter_model.safetensors is missing");
 
   testing::write_text(folder / "adapter_model.bin", "PK pickle");
