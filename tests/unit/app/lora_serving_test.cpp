@@ -12,7 +12,7 @@
 #include "app/serve/model_loader.h"
 #include "app/tiny_model/tiny_adapter.h"
 #include "app/tiny_model/tiny_model.h"
-#include "test_dir.h"
+#include "served_models_fixture.h"
 
 namespace slipway::app {
 namespace {
@@ -21,22 +21,15 @@ namespace fs = std::filesystem;
 using backends::ApiError;
 using backends::Json;
 
-class LoraServingTest : public ::testing::Test {
+class LoraServingTest : public ServedModelsFixture {
  protected:
   void SetUp() override {
-    dir_ = test::fresh_test_dir("lora_serving", "lora");
-    store_ = store::Store::open((dir_ / "slipway.db").string());
-    registry_.emplace(*store_);
+    open_registry("lora_serving", "lora");
     TinyModelOptions options;
     options.seed = 1;
     base_folder_ = dir_ / "base";
     write_tiny_model(base_folder_, options);
-    registry::RegisterRequest request;
-    request.model = "bot";
-    request.label = "bot-base";
-    request.source.path = fs::canonical(base_folder_);
-    request.actor = "test";
-    registry_->register_version(request);
+    register_folder("bot", base_folder_, "bot-base");
   }
 
   fs::path adapter(const std::string& name, int64_t rank, uint64_t seed,
@@ -50,13 +43,9 @@ class LoraServingTest : public ::testing::Test {
   }
 
   registry::Version register_adapter(const std::string& model, const fs::path& folder) {
-    registry::RegisterRequest request;
-    request.model = model;
-    request.label = model + "-v1";
+    registry::RegisterRequest request = registration(model, folder, model + "-v1");
     request.source.kind = registry::SourceKind::Lora;
-    request.source.path = fs::canonical(folder);
     request.source.base = "bot/1";
-    request.actor = "test";
     return registry_->register_version(request).version;
   }
 
@@ -66,9 +55,7 @@ class LoraServingTest : public ::testing::Test {
     options.engine.max_loras = max_loras;
     options.engine.max_lora_rank = max_lora_rank;
     options.memory_budget_bytes = int64_t{8} << 30;
-    auto result = std::make_unique<ServedModels>(*registry_, backends_, pool_, io_, options);
-    result->start_resolving();
-    return result;
+    return start_loader(options);
   }
 
   int64_t base_bytes() {
@@ -82,24 +69,8 @@ class LoraServingTest : public ::testing::Test {
            kAdapterOverheadBytes;
   }
 
-  fs::path dir_;
   fs::path base_folder_;
-  std::unique_ptr<store::Store> store_;
-  std::optional<registry::Registry> registry_;
-  boost::asio::io_context io_;
-  engine::ComputePool pool_{1};
-  std::shared_ptr<backends::BackendSet> backends_ = std::make_shared<backends::BackendSet>();
 };
-
-ApiError api_error_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no ApiError";
-  return {};
-}
 
 TEST_F(LoraServingTest, AdaptersShareTheBaseAndCountTheirFileOnly) {
   const fs::path one = adapter("a1", 4, 11);
