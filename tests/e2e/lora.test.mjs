@@ -143,7 +143,7 @@ test('a config with a base and two adapters: distinct deterministic answers, lis
     assert.equal(entry.ada1.source, 'lora');
     assert.equal(entry.ada1.base, 'base/1');
     const fileSize = (dir) => fs.statSync(path.join(dir, 'adapter_model.safetensors')).size;
-    assert.equal(entry.ada1.memory_bytes, fileSize(adapters.ada1) + 64 * 1024);
+    assert.equal(entry.ada1.memory_bytes, fileSize(adapters.ada1) + 512 * 1024);
     assert.equal(served.memory_used_bytes,
       entry.base.memory_bytes + entry.ada1.memory_bytes + entry.ada2.memory_bytes);
 
