@@ -5,26 +5,14 @@
 #   2. TTFT of short requests alone, then while a 2,000-token prompt is being prefilled, with
 #      the scheduler's step time sampled from /metrics meanwhile.
 # Usage: bench/serving.sh [extra `slipway serve` flags]   (results in $OUT, default /tmp)
+# (SLIPWAY_BIN: the binary, default build/slipway)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=build/slipway
-models=${SLIPWAY_BENCH_MODELS:-/tmp/slipway-bench-models}
-model=${SLIPWAY_BENCH_SMOL135:-$models/smol135-bf16}
+source bench/serving_lib.sh
 out=${OUT:-/tmp/slipway-serving-bench}
 mkdir -p "$out"
-[ -f "$model/config.json" ] || "$bin" tiny-model "$model" --arch llama --preset smol135 --dtype bf16
-
-"$bin" serve --model "$model" --served-model-name smol --port 0 "$@" 2>"$out/server.log" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-port=""
-for _ in $(seq 600); do
-  port=$(sed -n 's#.*listening on http://[^:]*:\([0-9]*\).*#\1#p' "$out/server.log" | head -1)
-  [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start:"; cat "$out/server.log"; exit 1; }
-url="http://127.0.0.1:$port"
+ensure_smol135
+start_server "$out/server.log" --model "$model" --served-model-name smol "$@"
 run_bench() { "$bin" bench --base-url "$url/v1" --model smol "$@"; }
 
 echo "== 1 stream"

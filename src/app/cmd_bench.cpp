@@ -70,7 +70,9 @@ void register_bench_command(CLI::App& root) {
   auto* cmd = root.add_subcommand(
       "bench", "Load-test an OpenAI-compatible server: TTFT, TPOT, ITL, latency, throughput");
   cmd->add_option("--base-url", o.base_url, "Server URL up to /v1")->capture_default_str();
-  cmd->add_option("--model", o.model, "Model to ask for (default: the first of GET /models)");
+  cmd->add_option("--model", o.model,
+                  "Model to ask for, or a comma-separated list sent round-robin with per-model "
+                  "figures (default: the first of GET /models)");
   cmd->add_option("--api-key", o.api_key,
                   "Bearer key (default: $SLIPWAY_API_KEY, then $OPENAI_API_KEY)");
   cmd->add_option("--endpoint", o.endpoint, "completions or chat")

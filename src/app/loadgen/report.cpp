@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/loadgen/model_list.h"
+
 namespace slipway::app::loadgen {
 namespace {
 
@@ -29,21 +31,50 @@ std::string number(double value, int decimals = 2) {
   return buffer;
 }
 
+void header(std::string& out, const std::string& title) {
+  std::string text = "--- " + title + " ";
+  text.resize(std::max<std::size_t>(text.size(), 54), '-');
+  out += text + "\n";
+}
+
 void section(std::string& out, const std::string& title, const std::string& name,
              const Summary& s) {
-  std::string header = "--- " + title + " ";
-  header.resize(std::max<std::size_t>(header.size(), 54), '-');
-  out += header + "\n";
+  header(out, title);
   line(out, ("Mean " + name + " (ms):").c_str(), number(s.mean));
   line(out, ("P50 " + name + " (ms):").c_str(), number(s.p50));
   line(out, ("P95 " + name + " (ms):").c_str(), number(s.p95));
   line(out, ("P99 " + name + " (ms):").c_str(), number(s.p99));
 }
 
+std::vector<ModelFigures> per_model_figures(const std::vector<RequestResult>& results,
+                                            const std::vector<std::string>& models,
+                                            double duration_s) {
+  const auto names = distinct_models(models);
+  std::vector<ModelFigures> out(names.size());
+  for (std::size_t m = 0; m < names.size(); ++m) out[m].model = names[m];
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& model = model_for_request(models, i);
+    auto& figures = *std::find_if(out.begin(), out.end(),
+                                  [&](const ModelFigures& f) { return f.model == model; });
+    if (!results[i].ok) {
+      ++figures.failed;
+      continue;
+    }
+    ++figures.completed;
+    figures.total_output_tokens += results[i].output_tokens;
+  }
+  if (duration_s > 0) {
+    for (auto& figures : out) {
+      figures.output_throughput = static_cast<double>(figures.total_output_tokens) / duration_s;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 BenchReport build_report(const std::vector<RequestResult>& results, double duration_s,
-                         int max_concurrency) {
+                         int max_concurrency, const std::vector<std::string>& models) {
   BenchReport report;
   report.duration_s = duration_s;
   report.max_concurrency = max_concurrency;
@@ -77,6 +108,9 @@ BenchReport build_report(const std::vector<RequestResult>& results, double durat
   report.tpot_ms = summarize(in_ms(tpot));
   report.itl_ms = summarize(in_ms(itl));
   report.e2e_ms = summarize(in_ms(e2e));
+  if (distinct_models(models).size() > 1) {
+    report.per_model = per_model_figures(results, models, duration_s);
+  }
   return report;
 }
 
@@ -98,6 +132,16 @@ nlohmann::ordered_json report_json(const BenchReport& report,
   out["tpot_ms"] = summary_json(report.tpot_ms);
   out["itl_ms"] = summary_json(report.itl_ms);
   out["e2e_latency_ms"] = summary_json(report.e2e_ms);
+  if (!report.per_model.empty()) {
+    auto& per_model = out["per_model"] = nlohmann::ordered_json::array();
+    for (const auto& f : report.per_model) {
+      per_model.push_back(nlohmann::ordered_json{{"model", f.model},
+                                                 {"completed", f.completed},
+                                                 {"failed", f.failed},
+                                                 {"total_output_tokens", f.total_output_tokens},
+                                                 {"output_throughput", f.output_throughput}});
+    }
+  }
   return out;
 }
 
@@ -113,6 +157,16 @@ std::string report_table(const BenchReport& report) {
   line(out, "Request throughput (req/s):", number(report.request_throughput));
   line(out, "Output token throughput (tok/s):", number(report.output_throughput));
   line(out, "Total token throughput (tok/s):", number(report.total_token_throughput));
+  if (!report.per_model.empty()) {
+    header(out, "Per Model");
+    for (const auto& f : report.per_model) {
+      const std::string failed =
+          f.failed > 0 ? " (" + std::to_string(f.failed) + " failed)" : std::string();
+      line(out, ("Successful requests to " + f.model + ":").c_str(),
+           std::to_string(f.completed) + failed);
+      line(out, ("Output tok/s of " + f.model + ":").c_str(), number(f.output_throughput));
+    }
+  }
   section(out, "Time to First Token", "TTFT", report.ttft_ms);
   section(out, "Time per Output Token (excl. 1st token)", "TPOT", report.tpot_ms);
   section(out, "Inter-token Latency", "ITL", report.itl_ms);

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "app/loadgen/arrival_schedule.h"
+#include "app/loadgen/model_list.h"
 #include "app/loadgen/prompt_synth.h"
 #include "backends/upstream/http_client.h"
 #include "backends/upstream/sse_parser.h"
@@ -119,6 +120,7 @@ class Bench {
                 std::vector<RequestResult>& results);
 
   BenchOptions options_;
+  std::vector<std::string> models_;  // round-robin over the requests
   const std::function<void(const std::string&)>& log_;
   asio::io_context io_;
   backends::Url url_;
@@ -152,7 +154,7 @@ asio::awaitable<std::string> Bench::first_model() {
 asio::awaitable<double> Bench::tokens_per_word() {
   constexpr int kSampleWords = 200;
   PromptSynth sample(options_.seed ^ 0x5eedf00dULL);
-  Json body{{"model", options_.model}, {"prompt", sample.make(kSampleWords)}};
+  Json body{{"model", models_.front()}, {"prompt", sample.make(kSampleWords)}};
   auto call = std::make_shared<HttpCall>(io_.get_executor());
   double ratio = 1.0;
   try {
@@ -275,7 +277,7 @@ std::vector<std::string> Bench::make_bodies(int count, uint64_t seed, int words)
   PromptSynth synth(seed);
   std::vector<std::string> bodies;
   for (int i = 0; i < count; ++i) {
-    Json body{{"model", options_.model}};
+    Json body{{"model", model_for_request(models_, static_cast<std::size_t>(i))}};
     const auto prompt = synth.make(words);
     if (options_.endpoint == "chat") {
       body["messages"] = Json::array({Json{{"role", "user"}, {"content", prompt}}});
@@ -314,11 +316,14 @@ BenchRun Bench::run() {
   if (options_.endpoint != "completions" && options_.endpoint != "chat") {
     throw std::invalid_argument("--endpoint must be completions or chat");
   }
-  if (options_.model.empty()) options_.model = run_sync(io_, first_model());
+  models_ = parse_model_list(options_.model);
+  if (models_.empty()) models_.push_back(run_sync(io_, first_model()));
   const double ratio = run_sync(io_, tokens_per_word());
   const int words = PromptSynth::words_for_tokens(options_.input_len, ratio);
-  log_("model " + options_.model + ", " + std::to_string(words) + " words per prompt (" +
-       std::to_string(ratio).substr(0, 4) + " tokens per word)");
+  std::string listed;
+  for (const auto& model : models_) listed += (listed.empty() ? "" : ",") + model;
+  log_((models_.size() > 1 ? "models " : "model ") + listed + ", " + std::to_string(words) +
+       " words per prompt (" + std::to_string(ratio).substr(0, 4) + " tokens per word)");
 
   std::vector<RequestResult> results;
   if (options_.warmup > 0) {
@@ -333,10 +338,10 @@ BenchRun Bench::run() {
   run_load(bodies, arrivals, results);
 
   BenchRun run;
-  run.report = build_report(results, seconds(last_end_ - start_), max_in_flight_);
+  run.report = build_report(results, seconds(last_end_ - start_), max_in_flight_, models_);
   run.config =
       Json{{"base_url", options_.base_url},
-           {"model", options_.model},
+           {"model", listed},
            {"endpoint", options_.endpoint},
            {"num_prompts", options_.num_prompts},
            {"concurrency", options_.concurrency},
@@ -349,6 +354,7 @@ BenchRun Bench::run() {
            {"warmup", options_.warmup},
            {"words_per_prompt", words},
            {"tokens_per_word", ratio}};
+  if (models_.size() > 1) run.config["models"] = models_;
   return run;
 }
 

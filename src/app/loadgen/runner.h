@@ -14,7 +14,9 @@ namespace slipway::app::loadgen {
 
 struct BenchOptions {
   std::string base_url = "http://127.0.0.1:8000/v1";
-  std::string model;  // empty: the first id of GET /models
+  // One model, or a comma-separated list sent round-robin (request i to model i mod n, see
+  // model_list.h); empty: the first id of GET /models.
+  std::string model;
   std::string api_key;
   std::string endpoint = "completions";  // or "chat"
   int num_prompts = 64;
@@ -30,10 +32,12 @@ struct BenchOptions {
 
 struct BenchRun {
   BenchReport report;
-  nlohmann::ordered_json config;  // what was run, resolved (model, tokens per word, ...)
+  // What was run, resolved (model, tokens per word, ...; "models" when there were several).
+  nlohmann::ordered_json config;
 };
 
-// Throws std::runtime_error when the server cannot be used at all (no model to pick).
+// Throws std::runtime_error when the server cannot be used at all (no model to pick), and
+// std::invalid_argument for a bad option (an empty name in the model list).
 // Progress lines go to `log`.
 BenchRun run_bench(BenchOptions options, const std::function<void(const std::string&)>& log);
 
