@@ -88,11 +88,6 @@ void check_servable(registry::Registry& registry, const registry::Version& versi
   check_artifacts(registry, base.version, base.folder);
 }
 
-int64_t estimate_memory(const registry::Version& version, const VersionServing& serving) {
-  if (version.source.kind != registry::SourceKind::Embedded) return 0;
-  return engine_bytes(version, serving_folder(version, serving), serving.engine);
-}
-
 MemoryUse version_memory(registry::Registry& registry, const registry::Version& version,
                          const VersionServing& serving) {
   MemoryUse use;

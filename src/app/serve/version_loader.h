@@ -72,11 +72,6 @@ LoraBase lora_base(registry::Registry& registry, const registry::Version& versio
 void check_servable(registry::Registry& registry, const registry::Version& version,
                     const VersionServing& serving);
 
-// Bytes the version takes once loaded: its *.safetensors (memory-mapped, counted as resident)
-// plus its KV cache under serving.engine; 0 for upstream versions. For a LoRA version: its
-// base's.
-int64_t estimate_memory(const registry::Version& version, const VersionServing& serving);
-
 // The memory accounting of the version (see MemoryUse): embedded: its engine; LoRA: its base's
 // engine and the adapter file plus kAdapterOverheadBytes; upstream: nothing.
 MemoryUse version_memory(registry::Registry& registry, const registry::Version& version,

@@ -61,7 +61,9 @@ class LoraServingTest : public ServedModelsFixture {
   int64_t base_bytes() {
     VersionServing serving;
     serving.engine.kv_cache_mb = 1;
-    return estimate_memory(registry_->get_version(registry::parse_version_ref("bot/1")), serving);
+    return version_memory(*registry_, registry_->get_version(registry::parse_version_ref("bot/1")),
+                          serving)
+        .base_bytes;
   }
 
   static int64_t adapter_bytes(const fs::path& folder) {

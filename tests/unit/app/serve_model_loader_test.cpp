@@ -116,7 +116,7 @@ TEST_F(ServedModelsTest, UnnamedSecondVersionIsServedUnderItsRef) {
 TEST_F(ServedModelsTest, AdmissionCountsWhatIsLoaded) {
   const auto v1 = register_folder("bot", tiny("a", 1), "bot-a");
   register_folder("bot", tiny("b", 2), "bot-b");
-  const int64_t one = estimate_memory(v1, serving("x"));
+  const int64_t one = version_memory(*registry_, v1, serving("x")).base_bytes;
   auto models = loader(one + one / 2);  // room for one
   models->load(Json{{"version", "bot/1"}}, "test");
   const ApiError error = api_error_of([&] {
