@@ -12,6 +12,7 @@
 #include <string>
 
 #include "backends/backend_set.h"
+#include "feedback/feedback_log.h"
 #include "monitor/serving_metrics.h"
 
 namespace slipway::http {
@@ -47,6 +48,9 @@ class Server {
 
   // The admin API under /admin/v1/ (null: those paths answer 503). Call before listen().
   void set_admin_api(std::shared_ptr<AdminApi> admin);
+  // The response log: every answered chat/completion request is logged there, and POST
+  // /v1/feedback writes through it (null: /v1/feedback answers 503). Call before listen().
+  void set_feedback(std::shared_ptr<feedback::FeedbackLog> log);
   // Binds and listens (throws std::runtime_error naming the address on failure). Until
   // set_ready(true), /health answers 503 "loading" and model requests 503.
   void listen();

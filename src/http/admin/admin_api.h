@@ -6,9 +6,11 @@
 #include <boost/beast/http/verb.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "backends/backend.h"
+#include "feedback/feedback_log.h"
 #include "http/admin/model_loader.h"
 #include "registry/registry.h"
 
@@ -24,20 +26,26 @@ struct AdminRequest {
 
 struct AdminResponse {
   int status = 200;
-  backends::Json body;  // null: no body (204)
+  backends::Json body;  // null: no body (204), unless raw_body is set
   std::string allow;    // for 405: the methods the path takes
+  // A non-JSON answer (a dataset download): sent as is with this content type and headers.
+  std::optional<std::string> raw_body;
+  std::string content_type;
+  std::map<std::string, std::string> headers;
 };
 
 class AdminApi {
  public:
-  // Either may be null: its endpoints then answer 503 saying what is not configured.
-  AdminApi(registry::Registry* registry, std::shared_ptr<ModelLoader> loader);
+  // Any may be null: its endpoints then answer 503 saying what is not configured.
+  AdminApi(registry::Registry* registry, std::shared_ptr<ModelLoader> loader,
+           std::shared_ptr<feedback::FeedbackLog> feedback = nullptr);
   // Never throws: every error becomes an OpenAI-style error body with its status.
   AdminResponse handle(const AdminRequest& request) const;
 
  private:
   registry::Registry* registry_;
   std::shared_ptr<ModelLoader> loader_;
+  std::shared_ptr<feedback::FeedbackLog> feedback_;
 };
 
 }  // namespace slipway::http
