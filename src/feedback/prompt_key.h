@@ -5,6 +5,7 @@
 // offered; key order never matters. Completion: the prompt text. Sampling parameters are not
 // part of it: the same question at another temperature is the same question.
 #include <string>
+#include <string_view>
 
 #include "feedback/logged_answer.h"
 
