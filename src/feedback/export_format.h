@@ -39,5 +39,8 @@ ExportFilters filters_from_json(const Json& json);  // throws std::invalid_argum
 // "2026-12-01", "2026-12-01T10:00:00Z" (or with an offset), or an age before now: "30m", "12h",
 // "7d", "2w". Throws std::invalid_argument with the accepted forms.
 int64_t parse_since(const std::string& text, int64_t now_ms);
+// A positive duration: "90s", "30m", "12h", "7d", "2w" (or plain seconds "3600"). Throws
+// std::invalid_argument.
+int64_t parse_duration_ms(const std::string& text);
 
 }  // namespace slipway::feedback

@@ -16,7 +16,7 @@ struct RetentionSettings {
 };
 
 struct LogSettings {
-  bool enabled = true;  // false: nothing is logged, and /v1/feedback answers 404 for every id
+  bool enabled = true;  // false: nothing is logged, and /v1/feedback answers 503
   BodyPolicy bodies;
   RetentionSettings retention;
   std::vector<RedactionRule> redaction = default_redaction_rules();
