@@ -15,11 +15,13 @@
 #include "app/data_location.h"
 #include "app/serve/config_registration.h"
 #include "app/serve/demo_model.h"
+#include "app/serve/feedback_config.h"
 #include "app/serve/memory_budget.h"
 #include "app/serve/model_loader.h"
 #include "app/serve/serve_config.h"
 #include "backends/backend_set.h"
 #include "engine/compute_pool.h"
+#include "feedback/feedback_log.h"
 #include "http/admin/admin_api.h"
 #include "http/server.h"
 #include "monitor/serving_metrics.h"
@@ -52,6 +54,7 @@ struct ServeArgs {
   std::optional<int64_t> max_loras;
   std::vector<std::string> loras;  // NAME=DIR adapters over --model
   bool no_prefix_caching = false;
+  bool no_feedback_log = false;
 };
 
 void apply_engine_flags(const ServeArgs& args, EngineSettings& engine) {
@@ -101,6 +104,7 @@ ServeConfig build_config(const ServeArgs& args) {
   if (args.store) config.state.store = *args.store;
   if (args.memory_budget_mb) config.state.memory_budget_mb = *args.memory_budget_mb;
   apply_engine_flags(args, config.engine);
+  if (args.no_feedback_log) config.feedback.enabled = false;
   for (auto& model : config.models) apply_engine_flags(args, model.engine);
 
   std::string flag_model;  // the served name of --model, the base of --lora adapters
@@ -173,10 +177,21 @@ void run_serve(const ServeArgs& args) {
     throw std::runtime_error(std::string("the registry store: ") + e.what());
   }
   std::fprintf(stderr, "slipway: registry in %s\n", store->describe().c_str());
+  // The response log shares the registry's store (its tables migrate here).
+  std::shared_ptr<feedback::FeedbackLog> feedback_log;
+  try {
+    feedback_log = std::make_shared<feedback::FeedbackLog>(*store, config.feedback);
+  } catch (const store::StoreError& e) {
+    throw std::runtime_error(std::string("the response log's store: ") + e.what());
+  }
+  std::fprintf(stderr, "slipway: response log in %s: %s\n", store->describe().c_str(),
+               describe_feedback_settings(config.feedback).c_str());
 
-  // Destruction runs bottom-up: the server first (with the admin API), then the loader and the
-  // backends (whose schedulers use the pool and whose upstream clients use the io_context),
-  // then the pool and the io_context, and last the registry and its store.
+  // Destruction runs bottom-up: the server first (with the admin API and its pool), then the
+  // loader and the backends (whose schedulers use the pool and whose upstream clients use the
+  // io_context), then the pool and the io_context, then the response log (whose destructor
+  // writes what is still queued, so nothing may log after it), and last the registry and its
+  // store.
   boost::asio::io_context io;
   engine::ComputePool pool(config.engine.threads);
   auto backends = std::make_shared<backends::BackendSet>();
@@ -187,7 +202,8 @@ void run_serve(const ServeArgs& args) {
   auto loader = std::make_shared<ServedModels>(*reg, backends, pool, io, loader_options);
   loader->start_resolving();
   http::Server server(io, config.server, backends, metrics);
-  server.set_admin_api(std::make_shared<http::AdminApi>(&*reg, loader));
+  server.set_feedback(feedback_log);
+  server.set_admin_api(std::make_shared<http::AdminApi>(&*reg, loader, feedback_log));
   server.listen();
 
   // Models load while the server already answers /health with 503 "loading".
@@ -307,6 +323,8 @@ void register_serve_command(CLI::App& root) {
                   "(repeatable)");
   cmd->add_flag("--no-prefix-caching", args->no_prefix_caching,
                 "Do not reuse KV blocks of identical prompt prefixes");
+  cmd->add_flag("--no-feedback-log", args->no_feedback_log,
+                "Log no answers and answer /v1/feedback with 503 (feedback.enabled: false)");
   cmd->callback([args] { run_serve(*args); });
 }
 

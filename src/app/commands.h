@@ -5,6 +5,7 @@
 namespace slipway::app {
 
 void register_bench_command(CLI::App& root);
+void register_feedback_command(CLI::App& root);
 void register_generate_command(CLI::App& root);
 void register_lora_command(CLI::App& root);
 void register_models_command(CLI::App& root);

@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   CLI::App app{"slipway: from a fine-tuned weights folder to safe production"};
   app.require_subcommand(1);
   slipway::app::register_bench_command(app);
+  slipway::app::register_feedback_command(app);
   slipway::app::register_generate_command(app);
   slipway::app::register_lora_command(app);
   slipway::app::register_models_command(app);
@@ -18,7 +19,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Usage errors exit 2 (the shell convention); --help and --version stay 0.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "slipway: error: %s\n", e.what());
     return 1;

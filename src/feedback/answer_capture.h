@@ -32,6 +32,11 @@ class AnswerCapture {
     Json whole_message;  // set_response: the message as the backend built it
   };
 
+  void read_usage(const Json& body);
+  static void read_finish_reason(Partial& partial, const Json& choice);
+  static void add_delta(Partial& partial, const Json& delta);
+  static Json chat_output(const Partial& partial);
+
   AnswerKind kind_;
   std::map<int, Partial> choices_;
   std::optional<int64_t> usage_completion_tokens_;

@@ -76,11 +76,18 @@ class FeedbackLog {
   struct PendingRating {
     RatingSubmission submission;
     std::function<void(SubmitResult)> done;
+    uint64_t answers_before = 0;  // answers queued before it: it is written with the last of them
   };
   struct FlushWaiter;
 
   void run();
   void write_batch(std::deque<LoggedAnswer>& answers, std::deque<PendingRating>& ratings);
+  // With mutex_ held:
+  bool batch_ready(int64_t now_ms);
+  void take_batch(std::deque<LoggedAnswer>& answers, std::deque<PendingRating>& ratings);
+  int64_t idle_wait_ms(int64_t now_ms) const;
+  // Without it: retention between batches; errors are reported, never thrown.
+  void purge_between_batches();
 
   store::Store& store_;
   const LogSettings settings_;
@@ -93,9 +100,11 @@ class FeedbackLog {
   std::deque<LoggedAnswer> answers_;
   std::deque<PendingRating> ratings_;
   int64_t oldest_queued_ms_ = 0;
-  uint64_t enqueued_seq_ = 0;  // items ever queued
-  uint64_t written_seq_ = 0;   // items written (or failed)
-  bool urgent_ = false;        // a rating or flush waits: write now
+  uint64_t enqueued_seq_ = 0;    // items ever queued
+  uint64_t written_seq_ = 0;     // items written (or failed)
+  uint64_t answers_queued_ = 0;  // answers ever queued
+  uint64_t answers_taken_ = 0;   // answers ever taken into a batch
+  bool urgent_ = false;          // a rating or flush waits: write now
   bool stopping_ = false;
   int64_t next_purge_ms_ = 0;
   LogCounters counters_;

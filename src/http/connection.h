@@ -3,7 +3,8 @@
 // body deadlines), routes them and writes the answers; keep-alive and pipelining included.
 // Sources: connection.cpp (reading, deadlines, closing), connection_dispatch.cpp (routes, auth,
 // simple answers), model_exchange.cpp (backend requests, SSE, disconnect watch),
-// connection_admin.cpp (the admin API, run on the admin thread pool).
+// connection_admin.cpp (the admin API, run on the admin thread pool), connection_feedback.cpp
+// (POST /v1/feedback, through the response log's writer).
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -58,6 +59,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // connection_admin.cpp
   boost::asio::awaitable<bool> serve_admin(Request& request, bool keep_alive);
+
+  // connection_feedback.cpp
+  boost::asio::awaitable<bool> serve_feedback(Request& request, bool keep_alive);
 
   // model_exchange.cpp
   boost::asio::awaitable<bool> serve_model(Request& request, backends::Endpoint endpoint,

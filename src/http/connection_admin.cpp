@@ -88,7 +88,11 @@ asio::awaitable<bool> Connection::serve_admin(Request& request, bool keep_alive)
 
   if (response.status >= 400) state_->metrics->record_rejection(response.status);
   Response res;
-  if (response.body.is_null()) {
+  if (response.raw_body) {
+    // A download (a dataset export): the bytes as stored, with their own type and headers.
+    res = text_response(response.status, response.content_type, std::move(*response.raw_body));
+    for (const auto& [name, value] : response.headers) res.set(name, value);
+  } else if (response.body.is_null()) {
     res = Response{static_cast<bhttp::status>(response.status), 11};
     res.prepare_payload();
   } else {

@@ -1,4 +1,5 @@
 // Routing, auth and the answers that need no backend request: /health, /metrics, /v1/models.
+// /v1/feedback is connection_feedback.cpp's.
 #include <boost/beast/http/write.hpp>
 
 #include "http/bearer_auth.h"
@@ -22,6 +23,13 @@ Response models_response(const backends::BackendSet& backends) {
   Json data = Json::array();
   for (const auto& backend : backends.all()) data.push_back(backend->model_card());
   return json_response(200, Json{{"object", "list"}, {"data", std::move(data)}});
+}
+
+// The serving metrics, then the response log's counters when there is a log.
+std::string metrics_text(const ServerState& state) {
+  std::string text = state.metrics->render(state.backends->all());
+  if (const auto log = state.feedback()) text += log->metrics_text();
+  return text;
 }
 
 }  // namespace
@@ -56,9 +64,10 @@ asio::awaitable<bool> Connection::dispatch(Request& request) {
       break;
     }
     case Route::Metrics:
-      res =
-          text_response(200, kMetricsContentType, state_->metrics->render(state_->backends->all()));
+      res = text_response(200, kMetricsContentType, metrics_text(*state_));
       break;
+    case Route::Feedback:
+      co_return co_await serve_feedback(request, keep_alive);
     case Route::Models:
       res = models_response(*state_->backends);
       break;

@@ -8,6 +8,7 @@
 #include <boost/beast/http/write.hpp>
 #include <chrono>
 
+#include "http/answer_logging.h"
 #include "http/connection.h"
 #include "http/coro.h"
 #include "http/json_request.h"
@@ -78,6 +79,8 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
     api.user = std::string(header->value());
   }
   api.deadline = std::chrono::steady_clock::now() + state_->options.request_timeout;
+  auto logger = AnswerLogger::start(state_->feedback(), endpoint, body.body, body.model, api.user,
+                                    api.request_id);
   api.body = std::move(body.body);
   request_id_ = api.request_id;
   const bool streaming =
@@ -121,8 +124,10 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
           if (!streaming || outcome.error || outcome.error_after_chunks) break;
           ++outcome.chunks;
           pending += sse_event(event.json);
+          if (logger) logger->add_chunk(event.json);
           break;
         case SinkEvent::Kind::Response:
+          if (logger) logger->set_response(event.json);
           outcome.response = std::move(event.json);
           break;
         case SinkEvent::Kind::Error:
@@ -153,6 +158,11 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
       const auto& stats = outcome.stats;
       state_->metrics->record_request(
           body.model, stats.served_by.empty() ? backend->name() : stats.served_by, status, stats);
+      // Logged before the client has the whole answer, so its feedback finds it.
+      if (logger) {
+        logger->finish({outcome.chunks, status == 200 && outcome.response.has_value(), peer_gone_,
+                        &stats, backend->name()});
+      }
     }
     if (streaming && outcome.chunks > 0 && !peer_gone_) {
       const bool last = outcome.done;
@@ -165,6 +175,7 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
 
   if (!outcome.done) {
     state_->metrics->record_request(body.model, backend->name(), kClientClosed, outcome.stats);
+    if (logger) logger->finish({outcome.chunks, false, true, nullptr, backend->name()});
   }
   bool reusable = !peer_gone_;
   std::optional<Response> answer;  // a whole (non-SSE) answer still to send

@@ -14,10 +14,11 @@ struct RouteEntry {
   Route route;
 };
 
-constexpr std::array<RouteEntry, 7> kRoutes{{
+constexpr std::array<RouteEntry, 8> kRoutes{{
     {"/v1/chat/completions", bhttp::verb::post, Route::ChatCompletions},
     {"/v1/completions", bhttp::verb::post, Route::Completions},
     {"/v1/models", bhttp::verb::get, Route::Models},
+    {"/v1/feedback", bhttp::verb::post, Route::Feedback},
     {"/tokenize", bhttp::verb::post, Route::Tokenize},
     {"/detokenize", bhttp::verb::post, Route::Detokenize},
     {"/health", bhttp::verb::get, Route::Health},

@@ -17,7 +17,8 @@ enum class Route {
   Detokenize,
   Health,
   Metrics,
-  Admin,  // any method on /admin/v1 and below; the admin API tells paths and methods apart
+  Feedback,  // POST /v1/feedback: ratings of logged answers
+  Admin,     // any method on /admin/v1 and below; the admin API tells paths and methods apart
 };
 
 struct RouteMatch {

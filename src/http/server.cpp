@@ -34,6 +34,10 @@ void Server::set_admin_api(std::shared_ptr<AdminApi> admin) {
   impl_->core->state->set_admin_api(std::move(admin));
 }
 
+void Server::set_feedback(std::shared_ptr<feedback::FeedbackLog> log) {
+  impl_->core->state->set_feedback(std::move(log));
+}
+
 void Server::listen() {
   impl_->core->listen();
 }

@@ -66,6 +66,16 @@ std::shared_ptr<AdminApi> ServerState::admin_api() const {
   return admin_;
 }
 
+void ServerState::set_feedback(std::shared_ptr<feedback::FeedbackLog> log) {
+  std::lock_guard lock(mutex_);
+  feedback_ = std::move(log);
+}
+
+std::shared_ptr<feedback::FeedbackLog> ServerState::feedback() const {
+  std::lock_guard lock(mutex_);
+  return feedback_;
+}
+
 void ServerState::stop_admin_pool() {
   admin_pool_.stop();
   admin_pool_.join();

@@ -1,7 +1,7 @@
 #pragma once
 // What every connection shares: options, backends, metrics, the ready/draining flags, the
-// registry of open connections the shutdown walks, and the admin API with the thread pool its
-// blocking handlers run on (never an I/O thread).
+// registry of open connections the shutdown walks, the admin API with the thread pool its
+// blocking handlers run on (never an I/O thread), and the response log.
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <cstdint>
@@ -40,6 +40,9 @@ class ServerState {
   // The admin API (null: /admin/v1 answers 503). Thread-safe.
   void set_admin_api(std::shared_ptr<AdminApi> admin);
   std::shared_ptr<AdminApi> admin_api() const;
+  // The response log (null: answers are not logged and /v1/feedback answers 503). Thread-safe.
+  void set_feedback(std::shared_ptr<feedback::FeedbackLog> log);
+  std::shared_ptr<feedback::FeedbackLog> feedback() const;
   // Where admin handlers run: they block on store writes and model loads.
   boost::asio::thread_pool& admin_pool() { return admin_pool_; }
   // Drops admin work not yet started and waits for the running handlers; afterwards nothing
@@ -54,7 +57,8 @@ class ServerState {
   std::map<uint64_t, std::weak_ptr<Connection>> connections_;
   uint64_t next_id_ = 0;
   std::function<void()> on_drained_;
-  std::shared_ptr<AdminApi> admin_;  // guarded by mutex_
+  std::shared_ptr<AdminApi> admin_;                  // guarded by mutex_
+  std::shared_ptr<feedback::FeedbackLog> feedback_;  // guarded by mutex_
   boost::asio::thread_pool admin_pool_{kAdminThreads};
 };
 

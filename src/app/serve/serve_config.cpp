@@ -6,64 +6,15 @@
 #include <set>
 #include <sstream>
 
+#include "app/serve/feedback_config.h"
+#include "app/serve/yaml_section.h"
 #include "registry/registry_error.h"
 #include "registry/version_ref.h"
 
 namespace slipway::app {
 namespace {
 
-// Reads typed fields from one YAML mapping and rejects keys nobody reads.
-class Section {
- public:
-  Section(const YAML::Node& node, std::string where, const std::string& source)
-      : node_(node), where_(std::move(where)), source_(source) {
-    if (node_ && !node_.IsNull() && !node_.IsMap()) fail(where_ + " must be a mapping");
-  }
-
-  template <typename T>
-  void read(const char* key, T& out) {
-    known_.insert(key);
-    if (!node_ || node_.IsNull()) return;
-    const YAML::Node value = node_[key];
-    if (!value || value.IsNull()) return;
-    try {
-      out = value.as<T>();
-    } catch (const YAML::Exception&) {
-      fail(where_ + "." + key + " has the wrong type", value.Mark());
-    }
-  }
-
-  YAML::Node child(const char* key) {
-    known_.insert(key);
-    return node_ && node_.IsMap() ? node_[key] : YAML::Node();
-  }
-
-  // Call after every read(): any other key is a typo or a field from another version.
-  void reject_unknown_keys() const {
-    if (!node_ || !node_.IsMap()) return;
-    for (const auto& entry : node_) {
-      const auto key = entry.first.as<std::string>();
-      if (!known_.count(key)) fail("unknown key " + where_ + "." + key, entry.first.Mark());
-    }
-  }
-
-  [[noreturn]] void fail(const std::string& message, const YAML::Mark& mark) const {
-    std::ostringstream text;
-    text << source_;
-    if (!mark.is_null()) text << ":" << mark.line + 1;
-    text << ": " << message;
-    throw ConfigError(text.str());
-  }
-  [[noreturn]] void fail(const std::string& message) const {
-    fail(message, node_ ? node_.Mark() : YAML::Mark::null_mark());
-  }
-
- private:
-  YAML::Node node_;
-  std::string where_;
-  const std::string& source_;
-  std::set<std::string> known_;
-};
+using Section = YamlSection;
 
 void read_server(Section section, http::ServerOptions& server, StateSettings& state) {
   section.read("data_dir", state.data_dir);
@@ -183,6 +134,7 @@ ServeConfig parse_serve_config(const std::string& yaml, const std::string& sourc
   Section top(root, "config", source);
   read_server(Section(top.child("server"), "server", source), config.server, config.state);
   read_engine(Section(top.child("engine"), "engine", source), config.engine);
+  read_feedback_config(Section(top.child("feedback"), "feedback", source), config.feedback);
   YAML::Node models = top.child("models");
   if (models && !models.IsNull()) {
     if (!models.IsSequence()) top.fail("models must be a list", models.Mark());

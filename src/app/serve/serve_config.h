@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "feedback/log_settings.h"
 #include "http/server.h"
 
 namespace slipway::app {
@@ -65,6 +66,7 @@ struct ServeConfig {
   StateSettings state;
   EngineSettings engine;
   std::vector<ModelSettings> models;
+  feedback::LogSettings feedback;  // the response log and /v1/feedback (feedback_config.h)
 };
 
 // Seconds as the config and flags spell durations, to the milliseconds the server counts in.

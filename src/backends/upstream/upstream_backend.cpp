@@ -135,8 +135,12 @@ asio::awaitable<void> UpstreamBackend::Impl::run(ApiRequest request,
   if (const auto it = request.body.find("model"); it != request.body.end() && it->is_string()) {
     client_model = it->get<std::string>();
   }
+  // The client sees its own model name, and our answer id (the one the response log and
+  // feedback know it by) rather than the id the upstream made up.
   const auto rename = [&](Json& body) {
-    if (body.is_object() && body.contains("model")) body["model"] = client_model;
+    if (!body.is_object()) return;
+    if (body.contains("model")) body["model"] = client_model;
+    if (!request.request_id.empty()) body["id"] = request.request_id;
   };
 
   try {
@@ -184,6 +188,7 @@ asio::awaitable<void> UpstreamBackend::Impl::run(ApiRequest request,
           stream_error = std::move(step.error);
         } else if (step.chunk) {
           sent_anything = true;
+          rename(*step.chunk);
           sink->on_chunk(std::move(*step.chunk));
         }
       };

@@ -1,7 +1,8 @@
 #pragma once
 // The admin API's route table: one entry per method and path pattern of docs/admin-api.md,
-// with what the route needs (the registry or the model loader) and what its registry errors
-// mean. admin_registry_routes.cpp and admin_served_routes.cpp hold the handlers.
+// with what the route needs (the registry, the model loader or the feedback log) and what its
+// registry errors mean. admin_registry_routes.cpp, admin_served_routes.cpp and
+// admin_feedback_routes.cpp hold the handlers.
 #include <boost/beast/http/verb.hpp>
 #include <string_view>
 #include <vector>
@@ -12,18 +13,20 @@
 
 namespace slipway::http {
 
-// One matched request as a handler sees it. registry or loader is non-null as the route needs.
+// One matched request as a handler sees it. registry, loader or feedback is non-null as the
+// route needs.
 struct AdminCall {
   const AdminRequest& request;
   const PathParams& params;
   registry::Registry* registry;
   ModelLoader* loader;
+  feedback::FeedbackLog* feedback;
   ErrorContext& errors;  // a handler adds the models it names, for 404 codes
 
   const std::string& param(std::string_view name) const { return params.find(name)->second; }
 };
 
-enum class AdminNeeds { Registry, Loader };
+enum class AdminNeeds { Registry, Loader, Feedback };
 
 struct AdminRoute {
   boost::beast::http::verb method;
@@ -38,5 +41,6 @@ struct AdminRoute {
 
 const std::vector<AdminRoute>& registry_routes();
 const std::vector<AdminRoute>& served_routes();
+const std::vector<AdminRoute>& feedback_routes();
 
 }  // namespace slipway::http

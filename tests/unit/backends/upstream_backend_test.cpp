@@ -137,7 +137,7 @@ const Json kCompletion = Json::parse(R"({
                "finish_reason": "length"}],
   "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}})");
 
-TEST(UpstreamBackend, NonStreamPassthroughRewritesModel) {
+TEST(UpstreamBackend, NonStreamPassthroughRewritesModelAndId) {
   TestServer server([](tcp::socket& socket, const SeenRequest&) {
     return testing::write_response(socket, 200, kCompletion.dump());
   });
@@ -150,6 +150,8 @@ TEST(UpstreamBackend, NonStreamPassthroughRewritesModel) {
   EXPECT_EQ(sink->calls, (std::vector<std::string>{"response", "done"}));
   ASSERT_TRUE(sink->response);
   EXPECT_EQ((*sink->response)["model"], "my-model");
+  // Our id, not the upstream's "chatcmpl-up": feedback names the answer by the id we logged.
+  EXPECT_EQ((*sink->response)["id"], "chatcmpl-1");
   EXPECT_EQ((*sink->response)["choices"][0]["message"]["content"], "hello");
   EXPECT_EQ(sink->stats.prompt_tokens, 5);
   EXPECT_EQ(sink->stats.completion_tokens, 2);
@@ -200,6 +202,7 @@ TEST(UpstreamBackend, StreamPassesEventsAsTheyArriveAndHidesUsage) {
   ASSERT_EQ(sink->chunks.size(), 3u);
   for (const auto& c : sink->chunks) {
     EXPECT_EQ(c["model"], "my-model");
+    EXPECT_EQ(c["id"], "chatcmpl-1");  // the upstream said "x"
     EXPECT_FALSE(c.contains("usage"));
   }
   EXPECT_EQ(sink->chunks[0]["choices"][0]["delta"]["content"], "Hel");
@@ -232,6 +235,7 @@ TEST(UpstreamBackend, StreamKeepsUsageTheClientAskedFor) {
   ASSERT_EQ(sink->chunks.size(), 2u);
   EXPECT_EQ(sink->chunks[1]["usage"]["completion_tokens"], 3);
   EXPECT_EQ(sink->chunks[1]["model"], "my-model");
+  EXPECT_EQ(sink->chunks[1]["id"], "chatcmpl-1");
 }
 
 TEST(UpstreamBackend, Upstream400PassesThrough) {

@@ -1,0 +1,52 @@
+#pragma once
+// What the response log receives for one model request: the client's body, the answer as it
+// went out (chunks or the whole response, rebuilt by feedback::AnswerCapture), and the
+// request's stats at its end. Lives on the connection's strand for one request.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "backends/backend.h"
+#include "feedback/answer_capture.h"
+#include "feedback/feedback_log.h"
+
+namespace slipway::http {
+
+// How a model request ended, as far as the client could tell.
+struct ExchangeEnd {
+  int chunks = 0;               // SSE chunks the client was sent (or would have been)
+  bool whole_response = false;  // a 200 JSON answer (not streamed)
+  bool client_left = false;
+  const backends::CompletionStats* stats = nullptr;  // null when the backend never said done
+  std::string fallback_version;                      // the backend's name
+};
+
+class AnswerLogger {
+ public:
+  // A logger for chat completions and completions when `log` is set and enabled, else
+  // nullopt (nothing is copied then). `body` is copied: the request moves it to the backend.
+  static std::optional<AnswerLogger> start(std::shared_ptr<feedback::FeedbackLog> log,
+                                           backends::Endpoint endpoint, const backends::Json& body,
+                                           std::string route, std::string user, std::string id);
+
+  void add_chunk(const backends::Json& chunk) { capture_.add_chunk(chunk); }
+  void set_response(const backends::Json& response) { capture_.set_response(response); }
+  // Logs the answer once, when the client got its id: a whole 200 answer, or a stream with at
+  // least one chunk (status 499 when the client left). Never blocks.
+  void finish(const ExchangeEnd& end);
+
+  // The answer as it would be logged with this end (exposed for finish and its tests).
+  feedback::LoggedAnswer build(const ExchangeEnd& end) const;
+
+ private:
+  AnswerLogger(std::shared_ptr<feedback::FeedbackLog> log, feedback::AnswerKind kind);
+
+  std::shared_ptr<feedback::FeedbackLog> log_;
+  feedback::AnswerCapture capture_;
+  feedback::LoggedAnswer answer_;  // the fields known at the start
+  std::chrono::steady_clock::time_point started_;
+  bool finished_ = false;
+};
+
+}  // namespace slipway::http

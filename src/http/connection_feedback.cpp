@@ -1,0 +1,101 @@
+// POST /v1/feedback: the body is checked here, on the connection's strand; the rating is
+// queued to the response log's writer thread, whose callback (durable or failed) hands the
+// result back through the connection's waiter.
+#include <mutex>
+#include <optional>
+
+#include "feedback/response_view.h"
+#include "http/connection.h"
+#include "http/coro.h"
+#include "http/feedback_body.h"
+
+namespace slipway::http {
+
+namespace asio = boost::asio;
+using backends::ApiError;
+using backends::Json;
+using feedback::SubmitResult;
+
+namespace {
+
+// Filled by the writer thread, read on the strand after the wake-up.
+struct FeedbackJob {
+  std::mutex mutex;
+  std::optional<SubmitResult> result;
+};
+
+ApiError feedback_disabled() {
+  ApiError error = ApiError::unavailable("Feedback is not enabled on this server.");
+  error.code = "feedback_disabled";
+  return error;
+}
+
+// The answer for a result that is not Recorded.
+ApiError submit_error(const SubmitResult& result, const feedback::RatingSubmission& submission) {
+  switch (result.status) {
+    case SubmitResult::Status::UnknownId: {
+      ApiError error = ApiError::not_found(
+          "No answer with id `" + submission.response_id + "` was logged, or it was purged.",
+          "response_not_found");
+      error.param = "id";
+      return error;
+    }
+    case SubmitResult::Status::UnknownChoice:
+      return ApiError::invalid_field("The answer `" + submission.response_id +
+                                         "` has no choice with index " +
+                                         std::to_string(submission.choice_index) + ".",
+                                     "choice_index");
+    default: {
+      ApiError error = ApiError::unavailable(
+          result.error.empty() ? "The feedback could not be stored; retry the request."
+                               : "The feedback could not be stored: " + result.error);
+      error.code = "feedback_unavailable";
+      return error;
+    }
+  }
+}
+
+}  // namespace
+
+asio::awaitable<bool> Connection::serve_feedback(Request& request, bool keep_alive) {
+  const auto log = state_->feedback();
+  if (!log || !log->settings().enabled) co_return co_await reject(feedback_disabled(), keep_alive);
+  std::string_view header_user;
+  if (auto header = request.find("X-User-Id"); header != request.end()) {
+    header_user = header->value();
+  }
+  auto parsed = parse_feedback_body(request.body(), header_user);
+  if (auto* error = std::get_if<ApiError>(&parsed)) co_return co_await reject(*error, keep_alive);
+  const auto& submission = std::get<feedback::RatingSubmission>(parsed);
+
+  auto job = std::make_shared<FeedbackJob>();
+  // Runs on the writer thread once the rating is durable (or failed): it must not block.
+  log->submit(submission, [job, remote = waiter_.remote()](SubmitResult result) {
+    {
+      std::lock_guard lock(job->mutex);
+      job->result = std::move(result);
+    }
+    remote->notify();
+  });
+  SubmitResult result;
+  for (;;) {
+    {
+      std::lock_guard lock(job->mutex);
+      if (job->result) {
+        result = std::move(*job->result);
+        break;
+      }
+    }
+    co_await waiter_.wait();
+  }
+
+  if (result.status != SubmitResult::Status::Recorded) {
+    co_return co_await reject(submit_error(result, submission), keep_alive);
+  }
+  Json body = feedback::rating_to_json(result.stored);
+  body["object"] = "feedback";
+  Response res = json_response(200, body);
+  co_return co_await send(std::move(res), keep_alive);
+}
+
+}  // namespace slipway::http
