@@ -219,17 +219,19 @@ ExportRecord create_export(store::Store& store, const ExportFilters& filters,
   if (built.summary.rows > 0) {
     record.sha256 = sha256_hex(built.content);
     record.bytes = static_cast<int64_t>(built.content.size());
+    const std::string filters_json = filters_to_json(filters).dump();
+    // Equal content under other filters is another export (its record says how it was made).
     record.id = std::string(export_format_name(filters.format)) + "-" + compact_utc(now_ms) + "-" +
-                record.sha256.substr(0, 12);
+                sha256_hex(record.sha256 + "\n" + filters_json).substr(0, 12);
     store.write([&](store::Transaction& tx) {
-      // The same content in the same second is the same export: the first record stands.
+      // The same content and filters in the same second is the same export: the first stands.
       tx.execute(
           "INSERT INTO feedback_exports (id, format, filters_json, summary_json, sha256, "
           "rows_count, bytes, actor, created_ms, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT (id) DO NOTHING",
-          {record.id, std::string(export_format_name(filters.format)),
-           filters_to_json(filters).dump(), summary_to_json(record.summary).dump(), record.sha256,
-           record.summary.rows, record.bytes, actor, now_ms, built.content});
+          {record.id, std::string(export_format_name(filters.format)), filters_json,
+           summary_to_json(record.summary).dump(), record.sha256, record.summary.rows, record.bytes,
+           actor, now_ms, built.content});
       if (auto stored = find_record(tx, record.id)) record = std::move(*stored);
     });
   }

@@ -33,7 +33,8 @@ struct BuiltExport {
 };
 
 struct ExportRecord {
-  std::string id;  // "<format>-<yyyymmddThhmmssZ>-<first 12 hex of sha256>"
+  // "<format>-<yyyymmddThhmmssZ>-<12 hex>", the hex from the content's SHA-256 and the filters
+  std::string id;
   ExportFilters filters;
   ExportSummary summary;
   std::string sha256;  // of content

@@ -31,7 +31,9 @@ TEST_P(ExportRecordTest, CreateRecordsContentHashAndFilters) {
   const ExportRecord record = create_export(*store_, filters, "cli:alice", kTen + 250, &content);
 
   EXPECT_EQ(record.sha256, sha256_hex(content));
-  EXPECT_EQ(record.id, "dpo-20261201T100000Z-" + record.sha256.substr(0, 12));
+  EXPECT_EQ(record.id,
+            "dpo-20261201T100000Z-" +
+                sha256_hex(record.sha256 + "\n" + filters_to_json(filters).dump()).substr(0, 12));
   EXPECT_TRUE(std::regex_match(record.sha256, std::regex("[0-9a-f]{64}")));
   EXPECT_EQ(record.bytes, static_cast<int64_t>(content.size()));
   EXPECT_EQ(record.summary.rows, 1);
@@ -66,6 +68,13 @@ TEST_P(ExportRecordTest, SameContentInTheSameSecondIsOneExport) {
   const ExportRecord later = create_export(*store_, {}, "cli:bob", kTen + 1000);
   EXPECT_NE(later.id, first.id);
   EXPECT_EQ(later.sha256, first.sha256);
+  // Equal content under other filters, in the same second, is a record of its own.
+  ExportFilters all_sources;
+  all_sources.source = ExportSource::All;
+  const ExportRecord other_filters = create_export(*store_, all_sources, "cli:carol", kTen + 1100);
+  EXPECT_EQ(other_filters.sha256, later.sha256);
+  EXPECT_NE(other_filters.id, later.id);
+  EXPECT_EQ(other_filters.filters.source, ExportSource::All);
 
   ExportFilters kto;
   kto.format = ExportFormat::Kto;
@@ -73,11 +82,12 @@ TEST_P(ExportRecordTest, SameContentInTheSameSecondIsOneExport) {
   EXPECT_EQ(kto_record.id.rfind("kto-20261201T100005Z-", 0), 0u) << kto_record.id;
 
   const auto listed = list_exports(*store_);
-  ASSERT_EQ(listed.size(), 3u);
+  ASSERT_EQ(listed.size(), 4u);
   EXPECT_EQ(listed[0].id, kto_record.id);  // newest first
   EXPECT_EQ(listed[0].filters.format, ExportFormat::Kto);
-  EXPECT_EQ(listed[1].id, later.id);
-  EXPECT_EQ(listed[2].id, first.id);
+  EXPECT_EQ(listed[1].id, other_filters.id);
+  EXPECT_EQ(listed[2].id, later.id);
+  EXPECT_EQ(listed[3].id, first.id);
   EXPECT_EQ(list_exports(*store_, 1).size(), 1u);
   EXPECT_THROW(list_exports(*store_, 0), std::invalid_argument);
 }
