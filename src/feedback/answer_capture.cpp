@@ -28,6 +28,19 @@ std::optional<int> index_of(const Json& object, int fallback) {
   return static_cast<int>(value);
 }
 
+// Calls visit(index, element) for each object of `array` (a member that may be absent) whose
+// index is usable; elements without "index" take their position.
+template <class Visit>
+void for_each_indexed(const Json* array, Visit&& visit) {
+  if (array == nullptr || !array->is_array()) return;
+  int position = 0;
+  for (const Json& element : *array) {
+    const auto index = element.is_object() ? index_of(element, position) : std::nullopt;
+    ++position;
+    if (index) visit(*index, element);
+  }
+}
+
 void set_once(std::string& field, const std::string* value) {
   if (value != nullptr && field.empty()) field = *value;
 }
@@ -37,14 +50,8 @@ void set_once(std::string& field, const std::string* value) {
 void AnswerCapture::add_chunk(const Json& chunk) {
   if (!chunk.is_object()) return;
   read_usage(chunk);
-  const Json* choices = member(chunk, "choices");
-  if (choices == nullptr || !choices->is_array()) return;
-  int position = 0;
-  for (const Json& choice : *choices) {
-    const auto index = choice.is_object() ? index_of(choice, position) : std::nullopt;
-    ++position;
-    if (!index) continue;
-    Partial& partial = choices_[*index];
+  for_each_indexed(member(chunk, "choices"), [this](int index, const Json& choice) {
+    Partial& partial = choices_[index];
     if (kind_ == AnswerKind::Chat) {
       const Json* delta = member(choice, "delta");
       if (delta != nullptr && delta->is_object()) add_delta(partial, *delta);
@@ -52,20 +59,14 @@ void AnswerCapture::add_chunk(const Json& chunk) {
       partial.text += *text;
     }
     read_finish_reason(partial, choice);
-  }
+  });
 }
 
 void AnswerCapture::set_response(const Json& response) {
   if (!response.is_object()) return;
   read_usage(response);
-  const Json* choices = member(response, "choices");
-  if (choices == nullptr || !choices->is_array()) return;
-  int position = 0;
-  for (const Json& choice : *choices) {
-    const auto index = choice.is_object() ? index_of(choice, position) : std::nullopt;
-    ++position;
-    if (!index) continue;
-    Partial& partial = choices_[*index];
+  for_each_indexed(member(response, "choices"), [this](int index, const Json& choice) {
+    Partial& partial = choices_[index];
     if (kind_ == AnswerKind::Chat) {
       const Json* message = member(choice, "message");
       if (message != nullptr && message->is_object()) partial.whole_message = *message;
@@ -73,7 +74,7 @@ void AnswerCapture::set_response(const Json& response) {
       partial.text = *text;
     }
     read_finish_reason(partial, choice);
-  }
+  });
 }
 
 std::vector<LoggedChoice> AnswerCapture::choices() const {
@@ -116,23 +117,17 @@ void AnswerCapture::add_delta(Partial& partial, const Json& delta) {
     partial.refusal += *refusal;
     partial.has_refusal = true;
   }
-  const Json* calls = member(delta, "tool_calls");
-  if (calls == nullptr || !calls->is_array()) return;
-  int position = 0;
-  for (const Json& call : *calls) {
-    const auto index = call.is_object() ? index_of(call, position) : std::nullopt;
-    ++position;
-    if (!index) continue;
-    ToolCall& merged = partial.tool_calls[*index];
+  for_each_indexed(member(delta, "tool_calls"), [&partial](int index, const Json& call) {
+    ToolCall& merged = partial.tool_calls[index];
     set_once(merged.id, string_member(call, "id"));
     set_once(merged.type, string_member(call, "type"));
     const Json* function = member(call, "function");
-    if (function == nullptr || !function->is_object()) continue;
+    if (function == nullptr || !function->is_object()) return;
     set_once(merged.name, string_member(*function, "name"));
     if (const std::string* arguments = string_member(*function, "arguments")) {
       merged.arguments += *arguments;
     }
-  }
+  });
 }
 
 Json AnswerCapture::chat_output(const Partial& partial) {

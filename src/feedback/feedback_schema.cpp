@@ -8,7 +8,7 @@ namespace slipway::feedback {
 
 namespace {
 
-// `integer` is the column type for counts and times; `blob` holds export content.
+// `integer` is the column type for counts and times, `real` for measured latencies.
 std::string tables(const std::string& integer, const std::string& real) {
   return R"(
 CREATE TABLE feedback_responses (

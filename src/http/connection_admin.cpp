@@ -2,13 +2,13 @@
 // AdminApi::handle (which blocks on store writes and model loads) runs on the admin thread pool
 // and its answer comes back through the connection's waiter.
 #include <boost/asio/post.hpp>
-#include <mutex>
 #include <optional>
 
 #include "http/admin/admin_api.h"
 #include "http/connection.h"
 #include "http/coro.h"
 #include "http/query_string.h"
+#include "http/result_slot.h"
 
 namespace slipway::http {
 
@@ -18,12 +18,6 @@ using backends::ApiError;
 using backends::Json;
 
 namespace {
-
-// Filled by a pool thread, read on the strand after the wake-up.
-struct AdminJob {
-  std::mutex mutex;
-  std::optional<AdminResponse> response;
-};
 
 bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -58,9 +52,8 @@ asio::awaitable<bool> Connection::serve_admin(Request& request, bool keep_alive)
   // Until named keys exist, the bootstrap key is the only identity a request can prove.
   admin_request.actor = state_->options.api_key ? "bootstrap" : "local";
 
-  auto job = std::make_shared<AdminJob>();
-  asio::post(state_->admin_pool(), [admin, job, remote = waiter_.remote(),
-                                    admin_request = std::move(admin_request)] {
+  auto slot = std::make_shared<ResultSlot<AdminResponse>>(waiter_);
+  asio::post(state_->admin_pool(), [admin, slot, admin_request = std::move(admin_request)] {
     AdminResponse response;
     try {
       response = admin->handle(admin_request);  // never throws, but a pool thread must not die
@@ -68,23 +61,9 @@ asio::awaitable<bool> Connection::serve_admin(Request& request, bool keep_alive)
       response.status = 500;
       response.body = ApiError::internal("The admin request failed.").to_json();
     }
-    {
-      std::lock_guard lock(job->mutex);
-      job->response = std::move(response);
-    }
-    remote->notify();
+    slot->set(std::move(response));
   });
-  AdminResponse response;
-  for (;;) {
-    {
-      std::lock_guard lock(job->mutex);
-      if (job->response) {
-        response = std::move(*job->response);
-        break;
-      }
-    }
-    co_await waiter_.wait();
-  }
+  AdminResponse response = co_await slot->take(waiter_);
 
   if (response.status >= 400) state_->metrics->record_rejection(response.status);
   Response res;

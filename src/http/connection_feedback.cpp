@@ -1,13 +1,11 @@
 // POST /v1/feedback: the body is checked here, on the connection's strand; the rating is
 // queued to the response log's writer thread, whose callback (durable or failed) hands the
 // result back through the connection's waiter.
-#include <mutex>
-#include <optional>
-
 #include "feedback/response_view.h"
 #include "http/connection.h"
 #include "http/coro.h"
 #include "http/feedback_body.h"
+#include "http/result_slot.h"
 
 namespace slipway::http {
 
@@ -17,12 +15,6 @@ using backends::Json;
 using feedback::SubmitResult;
 
 namespace {
-
-// Filled by the writer thread, read on the strand after the wake-up.
-struct FeedbackJob {
-  std::mutex mutex;
-  std::optional<SubmitResult> result;
-};
 
 ApiError feedback_disabled() {
   ApiError error = ApiError::unavailable("Feedback is not enabled on this server.");
@@ -68,26 +60,10 @@ asio::awaitable<bool> Connection::serve_feedback(Request& request, bool keep_ali
   if (auto* error = std::get_if<ApiError>(&parsed)) co_return co_await reject(*error, keep_alive);
   const auto& submission = std::get<feedback::RatingSubmission>(parsed);
 
-  auto job = std::make_shared<FeedbackJob>();
+  auto slot = std::make_shared<ResultSlot<SubmitResult>>(waiter_);
   // Runs on the writer thread once the rating is durable (or failed): it must not block.
-  log->submit(submission, [job, remote = waiter_.remote()](SubmitResult result) {
-    {
-      std::lock_guard lock(job->mutex);
-      job->result = std::move(result);
-    }
-    remote->notify();
-  });
-  SubmitResult result;
-  for (;;) {
-    {
-      std::lock_guard lock(job->mutex);
-      if (job->result) {
-        result = std::move(*job->result);
-        break;
-      }
-    }
-    co_await waiter_.wait();
-  }
+  log->submit(submission, [slot](SubmitResult result) { slot->set(std::move(result)); });
+  const SubmitResult result = co_await slot->take(waiter_);
 
   if (result.status != SubmitResult::Status::Recorded) {
     co_return co_await reject(submit_error(result, submission), keep_alive);

@@ -118,12 +118,7 @@ std::unique_ptr<FeedbackClient> make_direct_feedback_client(const DataLocation& 
 }
 
 std::unique_ptr<FeedbackClient> make_feedback_client(const ClientOptions& options) {
-  if (!options.server.empty()) {
-    if (!options.location.data_dir.empty() || !options.location.store.empty()) {
-      throw std::invalid_argument("--server cannot be combined with --data or --store");
-    }
-    return make_remote_feedback_client(options.server, options.api_key);
-  }
+  if (uses_server(options)) return make_remote_feedback_client(options.server, options.api_key);
   return make_direct_feedback_client(options.location);
 }
 

@@ -5,7 +5,6 @@
 #include "app/feedback/feedback_commands.h"
 #include "app/feedback/output_file.h"
 #include "app/feedback/render.h"
-#include "app/models/model_commands.h"
 
 namespace slipway::app::feedback {
 namespace {
@@ -24,13 +23,13 @@ void run_export(ExportArgs& args, const CommonFlags& common) {
   auto client = make_feedback_client(common.client);
   const CreatedExport created = client->create_export(args.request);
   if (args.out.empty()) {
-    models::print_text(created.content);
+    print_text(created.content);
   } else {
     // Also when nothing matched: an empty file says so to whatever reads it next.
     write_file_atomically(args.out, created.content);
   }
   if (common.json && !args.out.empty()) {
-    models::print_json(created.record);
+    print_json(created.record);
   } else {
     const std::string report = render_export_report(created.record);
     std::fputs(report.c_str(), stderr);

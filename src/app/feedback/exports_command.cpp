@@ -4,7 +4,6 @@
 #include "app/feedback/feedback_commands.h"
 #include "app/feedback/output_file.h"
 #include "app/feedback/render.h"
-#include "app/models/model_commands.h"
 
 namespace slipway::app::feedback {
 namespace {
@@ -23,18 +22,18 @@ void run_exports(const ExportsArgs& args, const CommonFlags& common) {
   if (args.id.empty()) {
     const auto records = client->list_exports(args.limit);
     if (common.json) {
-      models::print_json(Json{{"object", "list"}, {"data", records}});
+      print_json(Json{{"object", "list"}, {"data", records}});
     } else {
-      models::print_text(render_exports_table(records));
+      print_text(render_exports_table(records));
     }
     return;
   }
   const Json record = client->get_export(args.id);
   if (!args.out.empty()) write_file_atomically(args.out, client->export_content(args.id));
   if (common.json) {
-    models::print_json(record);
+    print_json(record);
   } else {
-    models::print_text(render_export_record(record));
+    print_text(render_export_record(record));
   }
 }
 

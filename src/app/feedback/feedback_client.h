@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "app/models/registry_client.h"
+#include "app/client_flags.h"
 #include "feedback/export_format.h"
 #include "feedback/json.h"
 
@@ -55,8 +55,6 @@ class FeedbackClient {
   virtual Json purge() = 0;
   virtual bool remote() const = 0;
 };
-
-using ClientOptions = models::ClientOptions;
 
 std::unique_ptr<FeedbackClient> make_direct_feedback_client(const DataLocation& location);
 std::unique_ptr<FeedbackClient> make_remote_feedback_client(const std::string& server_url,

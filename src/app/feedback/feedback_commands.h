@@ -1,19 +1,15 @@
 #pragma once
 // The subcommands of `slipway feedback`, one file each; cmd_feedback.cpp adds them with the
-// common flags they share (those of `slipway models`).
+// common flags they share with `slipway models` (app/client_flags.h).
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 
+#include "app/cli_output.h"
+#include "app/client_flags.h"
 #include "app/feedback/feedback_client.h"
 
 namespace slipway::app::feedback {
-
-struct CommonFlags {
-  ClientOptions client;
-  bool json = false;  // --json: print the records as JSON
-};
-using CommonFlagsPtr = std::shared_ptr<CommonFlags>;
 
 void add_export_command(CLI::App& feedback, CommonFlagsPtr common);
 void add_exports_command(CLI::App& feedback, CommonFlagsPtr common);

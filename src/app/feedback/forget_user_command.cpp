@@ -3,7 +3,6 @@
 
 #include "app/feedback/feedback_commands.h"
 #include "app/feedback/render.h"
-#include "app/models/model_commands.h"
 
 namespace slipway::app::feedback {
 
@@ -27,9 +26,9 @@ void add_forget_user_command(CLI::App& feedback, CommonFlagsPtr common) {
     }
     const Json counts = client->forget_user(*user);
     if (common->json) {
-      models::print_json(counts);
+      print_json(counts);
     } else {
-      models::print_text("forgot user " + *user + ": " + render_forget_counts(counts) + "\n");
+      print_text("forgot user " + *user + ": " + render_forget_counts(counts) + "\n");
     }
   });
 }

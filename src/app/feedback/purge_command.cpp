@@ -1,7 +1,6 @@
 // slipway feedback purge
 #include "app/feedback/feedback_commands.h"
 #include "app/feedback/render.h"
-#include "app/models/model_commands.h"
 
 namespace slipway::app::feedback {
 
@@ -13,9 +12,9 @@ void add_purge_command(CLI::App& feedback, CommonFlagsPtr common) {
   cmd->callback([common] {
     const Json counts = make_feedback_client(common->client)->purge();
     if (common->json) {
-      models::print_json(counts);
+      print_json(counts);
     } else {
-      models::print_text("purged " + render_purge_counts(counts) + "\n");
+      print_text("purged " + render_purge_counts(counts) + "\n");
     }
   });
 }

@@ -2,7 +2,6 @@
 //   [--window 1h]
 #include "app/feedback/feedback_commands.h"
 #include "app/feedback/render.h"
-#include "app/models/model_commands.h"
 
 namespace slipway::app::feedback {
 
@@ -23,9 +22,9 @@ void add_rates_command(CLI::App& feedback, CommonFlagsPtr common) {
   cmd->callback([args, common] {
     const auto windows = make_feedback_client(common->client)->rates(*args);
     if (common->json) {
-      models::print_json(Json{{"object", "list"}, {"data", windows}});
+      print_json(Json{{"object", "list"}, {"data", windows}});
     } else {
-      models::print_text(render_rates_table(windows));
+      print_text(render_rates_table(windows));
     }
   });
 }

@@ -74,12 +74,7 @@ std::unique_ptr<RegistryClient> make_direct_client(const DataLocation& location)
 }
 
 std::unique_ptr<RegistryClient> make_client(const ClientOptions& options) {
-  if (!options.server.empty()) {
-    if (!options.location.data_dir.empty() || !options.location.store.empty()) {
-      throw std::invalid_argument("--server cannot be combined with --data or --store");
-    }
-    return make_remote_client(options.server, options.api_key);
-  }
+  if (uses_server(options)) return make_remote_client(options.server, options.api_key);
   return make_direct_client(options.location);
 }
 

@@ -1,21 +1,17 @@
 #pragma once
 // The subcommands of `slipway models`, one file each; cmd_models.cpp adds them with the common
-// flags they share.
+// flags they share (app/client_flags.h).
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 
+#include "app/cli_output.h"
+#include "app/client_flags.h"
 #include "app/models/registry_client.h"
 #include "registry/record_json.h"
 #include "registry/records.h"
 
 namespace slipway::app::models {
-
-struct CommonFlags {
-  ClientOptions client;
-  bool json = false;  // --json: print the record JSON instead of text
-};
-using CommonFlagsPtr = std::shared_ptr<CommonFlags>;
 
 void add_register_command(CLI::App& models, CommonFlagsPtr common);
 void add_list_command(CLI::App& models, CommonFlagsPtr common);
@@ -25,10 +21,6 @@ void add_alias_command(CLI::App& models, CommonFlagsPtr common);
 void add_stage_command(CLI::App& models, CommonFlagsPtr common);
 void add_history_command(CLI::App& models, CommonFlagsPtr common);
 void add_verify_command(CLI::App& models, CommonFlagsPtr common);
-
-// Writes text, or JSON (indented, with a final newline), to stdout.
-void print_text(const std::string& text);
-void print_json(const registry::Json& json);
 
 // {"object":"list","data":[...]}, as the admin API answers lists.
 template <class Records>

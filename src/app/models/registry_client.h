@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "app/data_location.h"
+#include "app/client_flags.h"
 #include "registry/artifacts.h"
 #include "registry/records.h"
 #include "registry/registry.h"
@@ -37,13 +37,6 @@ class RegistryClient {
   virtual std::vector<registry::Event> history(const std::string& model, int64_t version) = 0;
   // Returns how many files were hashed; throws RegistryError(Integrity) naming the file.
   virtual int verify(const registry::Version& version, registry::VerifyMode mode) = 0;
-};
-
-// Where `slipway models` works: the common flags.
-struct ClientOptions {
-  DataLocation location;  // --data, --store
-  std::string server;     // --server URL: remote mode when set
-  std::string api_key;    // --api-key (default $SLIPWAY_API_KEY)
 };
 
 std::unique_ptr<RegistryClient> make_direct_client(const DataLocation& location);
