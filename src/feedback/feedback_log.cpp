@@ -143,6 +143,13 @@ ForgetCounts FeedbackLog::forget_user(const std::string& user) {
   return forget_user_rows(store_, user, settings_.purge_chunk_rows);
 }
 
+int64_t FeedbackLog::unknown_id_grace_ms() const {
+  // Replicas are configured alike; the slack covers a commit that is under way.
+  constexpr int64_t kCommitSlackMs = 1000;
+  if (store_.dialect() != store::Dialect::Postgres) return 0;
+  return settings_.flush_interval_ms + kCommitSlackMs;
+}
+
 LogCounters FeedbackLog::counters() const {
   std::lock_guard lock(mutex_);
   LogCounters copy = counters_;

@@ -65,6 +65,11 @@ class FeedbackLog {
   // ratings they gave. Flushes first, so nothing of theirs that was queued survives.
   ForgetCounts forget_user(const std::string& user);
 
+  // How long feedback on an unknown id should wait before a second look and a 404: on a
+  // shared PostgreSQL store another replica may still hold that answer in its queue (it writes
+  // within its flush interval); 0 on SQLite, where this process is the only writer.
+  int64_t unknown_id_grace_ms() const;
+
   LogCounters counters() const;
   // Prometheus exposition text of the counters (appended to GET /metrics).
   std::string metrics_text() const;

@@ -62,6 +62,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // connection_feedback.cpp
   boost::asio::awaitable<bool> serve_feedback(Request& request, bool keep_alive);
+  // Queues the rating and waits for the writer's answer (durable, or why not).
+  boost::asio::awaitable<feedback::SubmitResult> submit_rating(
+      feedback::FeedbackLog& log, const feedback::RatingSubmission& submission);
 
   // model_exchange.cpp
   boost::asio::awaitable<bool> serve_model(Request& request, backends::Endpoint endpoint,

@@ -1,6 +1,9 @@
 // POST /v1/feedback: the body is checked here, on the connection's strand; the rating is
 // queued to the response log's writer thread, whose callback (durable or failed) hands the
-// result back through the connection's waiter.
+// result back through the connection's waiter. On a shared PostgreSQL store an unknown id gets
+// a second look after the other replicas' flush interval before it is a 404.
+#include <chrono>
+
 #include "feedback/response_view.h"
 #include "http/connection.h"
 #include "http/coro.h"
@@ -49,6 +52,14 @@ ApiError submit_error(const SubmitResult& result, const feedback::RatingSubmissi
 
 }  // namespace
 
+asio::awaitable<SubmitResult> Connection::submit_rating(
+    feedback::FeedbackLog& log, const feedback::RatingSubmission& submission) {
+  auto slot = std::make_shared<ResultSlot<SubmitResult>>(waiter_);
+  // Runs on the writer thread once the rating is durable (or failed): it must not block.
+  log.submit(submission, [slot](SubmitResult result) { slot->set(std::move(result)); });
+  co_return co_await slot->take(waiter_);
+}
+
 asio::awaitable<bool> Connection::serve_feedback(Request& request, bool keep_alive) {
   const auto log = state_->feedback();
   if (!log || !log->settings().enabled) co_return co_await reject(feedback_disabled(), keep_alive);
@@ -60,10 +71,14 @@ asio::awaitable<bool> Connection::serve_feedback(Request& request, bool keep_ali
   if (auto* error = std::get_if<ApiError>(&parsed)) co_return co_await reject(*error, keep_alive);
   const auto& submission = std::get<feedback::RatingSubmission>(parsed);
 
-  auto slot = std::make_shared<ResultSlot<SubmitResult>>(waiter_);
-  // Runs on the writer thread once the rating is durable (or failed): it must not block.
-  log->submit(submission, [slot](SubmitResult result) { slot->set(std::move(result)); });
-  const SubmitResult result = co_await slot->take(waiter_);
+  SubmitResult result = co_await submit_rating(*log, submission);
+  if (result.status == SubmitResult::Status::UnknownId && log->unknown_id_grace_ms() > 0) {
+    // The answer may be in another replica's queue: look again once it must have been written.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(log->unknown_id_grace_ms());
+    while (std::chrono::steady_clock::now() < deadline) co_await waiter_.wait_until(deadline);
+    result = co_await submit_rating(*log, submission);
+  }
 
   if (result.status != SubmitResult::Status::Recorded) {
     co_return co_await reject(submit_error(result, submission), keep_alive);
