@@ -52,8 +52,9 @@ class FeedbackLog {
 
   // Queues an answer; false when it was dropped (log disabled or max_pending reached).
   bool log(LoggedAnswer answer);
-  // Queues a rating; `done` runs once, on the writer thread, when it is durable or failed.
-  // `done` must not block or call back into the log.
+  // Queues a rating; `done` runs once, on the writer thread, when it is durable or failed (at
+  // once on the caller's thread when the log is disabled or stopping, or the rating is not
+  // 1/-1). `done` must not block or call back into the log.
   void submit(RatingSubmission submission, std::function<void(SubmitResult)> done);
   SubmitResult submit_and_wait(RatingSubmission submission);
   // Returns when everything queued before the call is durable (or failed).
@@ -83,7 +84,6 @@ class FeedbackLog {
     std::function<void(SubmitResult)> done;
     uint64_t answers_before = 0;  // answers queued before it: it is written with the last of them
   };
-  struct FlushWaiter;
 
   void run();
   void write_batch(std::deque<LoggedAnswer>& answers, std::deque<PendingRating>& ratings);
