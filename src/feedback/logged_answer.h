@@ -44,6 +44,5 @@ struct LoggedAnswer {
 };
 
 const char* answer_kind_name(AnswerKind kind);  // "chat" / "completion"
-std::optional<AnswerKind> parse_answer_kind(const std::string& name);
 
 }  // namespace slipway::feedback
