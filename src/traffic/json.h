@@ -1,0 +1,6 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+namespace slipway::traffic {
+using Json = nlohmann::ordered_json;
+}
