@@ -19,6 +19,7 @@
 #include "app/serve/memory_budget.h"
 #include "app/serve/model_loader.h"
 #include "app/serve/serve_config.h"
+#include "app/serve/served_traffic.h"
 #include "backends/backend_set.h"
 #include "engine/compute_pool.h"
 #include "feedback/feedback_log.h"
@@ -188,6 +189,7 @@ void run_serve(const ServeArgs& args) {
                describe_feedback_settings(config.feedback).c_str());
 
   // Destruction runs bottom-up: the server first (with the admin API and its pool), then the
+  // traffic part (shadow copies cancelled, controller stopped, metric windows flushed), then the
   // loader and the backends (whose schedulers use the pool and whose upstream clients use the
   // io_context), then the pool and the io_context, then the response log (whose destructor
   // writes what is still queued, so nothing may log after it), and last the registry and its
@@ -201,9 +203,13 @@ void run_serve(const ServeArgs& args) {
   loader_options.memory_budget_bytes = memory_budget_bytes(config.state.memory_budget_mb);
   auto loader = std::make_shared<ServedModels>(*reg, backends, pool, io, loader_options);
   loader->start_resolving();
+  ServedTraffic traffic(*store, *reg, loader, backends, feedback_log, config.traffic);
   http::Server server(io, config.server, backends, metrics);
   server.set_feedback(feedback_log);
-  server.set_admin_api(std::make_shared<http::AdminApi>(&*reg, loader, feedback_log));
+  server.set_traffic(traffic.service, traffic.shadow);
+  server.set_windows(traffic.windows);
+  server.set_admin_api(
+      std::make_shared<http::AdminApi>(&*reg, loader, feedback_log, traffic.service));
   server.listen();
 
   // Models load while the server already answers /health with 503 "loading".
@@ -244,6 +250,7 @@ void run_serve(const ServeArgs& args) {
                        loaded.entry["memory_bytes"].get<double>() / static_cast<double>(kMiB));
         }
       }
+      traffic.start(config.traffic);
       server.set_ready(true);
     } catch (const backends::ApiError& e) {
       load_error = e.message;

@@ -12,7 +12,11 @@ int main(int argc, char** argv) {
   slipway::app::register_generate_command(app);
   slipway::app::register_lora_command(app);
   slipway::app::register_models_command(app);
+  slipway::app::register_rollback_command(app);
+  slipway::app::register_rollout_command(app);
+  slipway::app::register_routes_command(app);
   slipway::app::register_serve_command(app);
+  slipway::app::register_shadow_command(app);
   slipway::app::register_store_command(app);
   slipway::app::register_tiny_adapter_command(app);
   slipway::app::register_tiny_model_command(app);

@@ -45,6 +45,10 @@ struct ApiError {
   static ApiError gateway_timeout(std::string message);                        // 504
 };
 
+// Who is waiting for an answer: a user, or background work (shadow copies, judge calls) that
+// the embedded engine runs only in room users leave. Upstream backends ignore it.
+enum class RequestPriority { User, Shadow, Judge };
+
 struct ApiRequest {
   Endpoint endpoint = Endpoint::ChatCompletions;
   Json body;               // as the client sent it; "model" is the name it asked for
@@ -52,6 +56,7 @@ struct ApiRequest {
   int64_t created = 0;     // unix seconds: the response's "created"
   std::string user;        // body "user" or the X-User-Id header; may be empty
   std::chrono::steady_clock::time_point deadline;  // answer (or fail with 504) by then
+  RequestPriority priority = RequestPriority::User;
 };
 
 // Counts and times of one answered request, for metrics and (later) the response log.

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/forward_pass.h"
 #include "engine/kv_cache.h"
@@ -38,6 +39,15 @@ uint64_t hash_salt(const Sequence& seq) {
   return seq.request().cache_salt ^ (adapter == 0 ? 0 : (adapter * 0x9E3779B97F4A7C15ull) | 1);
 }
 
+// Lower ranks go first; everything above User is background work.
+int rank(const Sequence& seq) {
+  return static_cast<int>(seq.request().priority);
+}
+
+bool background(const Sequence& seq) {
+  return seq.request().priority != Priority::User;
+}
+
 int64_t blocks_for(int64_t tokens, int64_t block_size) {
   return (tokens + block_size - 1) / block_size;
 }
@@ -63,6 +73,19 @@ int64_t cache_blocks(const SchedulerConfig& c, const ModelConfig& model) {
   return bytes / per_block;
 }
 
+// What admitting a sequence takes: its blocks, the prefix-cache blocks it can share, and how
+// many of those are cached (unowned, so sharing them uses up available blocks).
+struct AdmissionPlan {
+  int64_t need = 0;
+  std::vector<int32_t> hits;
+  int64_t unowned_hits = 0;
+
+  // Blocks missing beyond what the pool can hand out now; <= 0 when it fits.
+  int64_t shortfall(const scheduling::BlockPool& pool) const {
+    return need - static_cast<int64_t>(hits.size()) - (pool.available() - unowned_hits);
+  }
+};
+
 }  // namespace
 
 struct Scheduler::Impl {
@@ -83,8 +106,13 @@ struct Scheduler::Impl {
   bool step();
   bool reserve_growth();
   void admit();
+  AdmissionPlan plan_admission(Sequence& seq);
   bool try_admit(Sequence& seq);
-  void preempt_newest();
+  bool make_room(Sequence& seq);
+  Sequence* pick_victim() const;
+  void preempt(Sequence& victim);
+  void enqueue(Sequence* seq);
+  void requeue_preempted(Sequence* seq);
   void register_prefix_blocks(Sequence& seq);
   scheduling::BlockKey block_key(const Sequence& seq, int64_t index) const;
   void expire_deadlines();
@@ -111,7 +139,8 @@ struct Scheduler::Impl {
 
   // Owned by the loop thread.
   std::unordered_map<SequenceId, std::unique_ptr<Sequence>> live;
-  std::deque<Sequence*> waiting;   // preempted sequences at the front
+  // By priority, then preempted sequences, then arrival: the admission order.
+  std::deque<Sequence*> waiting;
   std::vector<Sequence*> running;  // in admission order
   uint64_t admissions = 0;
   SchedulerStats counters;
@@ -142,9 +171,10 @@ void Scheduler::Impl::run_loop() {
         answered.swap(pings);
         // Still counted against max_waiting until publish() sees them in the queue.
         published.waiting += static_cast<int64_t>(arrived.size());
+        for (const auto& seq : arrived) published.waiting_background += background(*seq) ? 1 : 0;
       }
       for (auto& seq : arrived) {
-        waiting.push_back(seq.get());
+        enqueue(seq.get());
         const SequenceId id = seq->id();
         live.emplace(id, std::move(seq));
       }
@@ -218,7 +248,7 @@ bool Scheduler::Impl::step() {
       add(seq, 1);
     } else {
       prefilling.push_back(seq);
-      candidates.push_back({seq->pending(), seq->starved_steps, seq->admit_order});
+      candidates.push_back({seq->pending(), seq->starved_steps, seq->admit_order, rank(*seq)});
     }
   }
   int64_t budget = config.max_batch_tokens - static_cast<int64_t>(batch.size());
@@ -260,53 +290,108 @@ bool Scheduler::Impl::step() {
   return true;
 }
 
-// Every running sequence gets the blocks for all its positions; when the pool is dry the
-// newest running sequence is preempted (possibly the one asking). True if any was preempted.
+// Every running sequence gets the blocks for all its positions; when the pool is dry the newest
+// running sequence of the lowest priority is preempted (possibly the one asking), so a user
+// sequence is never preempted while a background one runs. True if any was preempted.
 bool Scheduler::Impl::reserve_growth() {
   bool preempted = false;
-  for (std::size_t i = 0; i < running.size(); ++i) {
-    Sequence& seq = *running[i];
-    const int64_t need = blocks_for(seq.size(), config.block_size);
-    while (static_cast<int64_t>(seq.kv.block_table.size()) < need) {
+  const std::vector<Sequence*> admitted = running;
+  for (Sequence* seq : admitted) {
+    if (std::find(running.begin(), running.end(), seq) == running.end()) continue;  // a victim
+    const int64_t need = blocks_for(seq->size(), config.block_size);
+    while (static_cast<int64_t>(seq->kv.block_table.size()) < need) {
       if (auto block = blocks.allocate()) {
-        seq.kv.block_table.push_back(*block);
+        seq->kv.block_table.push_back(*block);
         continue;
       }
-      const bool self = running.back() == &seq;
-      preempt_newest();
+      Sequence* victim = pick_victim();
+      preempt(*victim);
       preempted = true;
-      if (self) break;
+      if (victim == seq) break;
     }
   }
   return preempted;
 }
 
-void Scheduler::Impl::preempt_newest() {
-  Sequence& victim = *running.back();
-  running.pop_back();
+// The lowest-priority running sequence, the newest of those (running is in admission order).
+Sequence* Scheduler::Impl::pick_victim() const {
+  Sequence* victim = nullptr;
+  for (Sequence* seq : running)
+    if (victim == nullptr || rank(*seq) >= rank(*victim)) victim = seq;
+  return victim;
+}
+
+void Scheduler::Impl::preempt(Sequence& victim) {
+  running.erase(std::find(running.begin(), running.end(), &victim));
   free_blocks(victim);
   victim.starved_steps = 0;
   ++victim.stats().preemptions;
   ++counters.preemptions_total;
-  waiting.push_front(&victim);
+  requeue_preempted(&victim);
 }
 
-// First come, first served; the queue's head blocks the rest so that it is not starved.
+// Arrivals go behind every waiting sequence of the same or a higher priority.
+void Scheduler::Impl::enqueue(Sequence* seq) {
+  const auto after = std::find_if(waiting.rbegin(), waiting.rend(),
+                                  [&](const Sequence* w) { return rank(*w) <= rank(*seq); });
+  waiting.insert(after.base(), seq);
+}
+
+// Preempted sequences go ahead of every waiting sequence of their priority: they were admitted
+// before any of them.
+void Scheduler::Impl::requeue_preempted(Sequence* seq) {
+  const auto before = std::find_if(waiting.begin(), waiting.end(),
+                                   [&](const Sequence* w) { return rank(*w) >= rank(*seq); });
+  waiting.insert(before, seq);
+}
+
+// In the order of `waiting`; the head blocks the rest so that it is not starved (and so that a
+// background sequence never goes before a user one). A head short of a batch slot or blocks
+// takes them from running sequences of a lower priority.
 void Scheduler::Impl::admit() {
-  while (!waiting.empty() && static_cast<int64_t>(running.size()) < config.max_num_seqs) {
+  while (!waiting.empty()) {
     Sequence& seq = *waiting.front();
-    if (!try_admit(seq)) break;
-    waiting.pop_front();
+    const bool slot = static_cast<int64_t>(running.size()) < config.max_num_seqs;
+    if (!(slot && try_admit(seq)) && !(make_room(seq) && try_admit(seq))) break;
+    waiting.pop_front();  // victims of make_room queue behind seq: their priority is lower
     seq.admit_order = admissions++;
     running.push_back(&seq);
   }
 }
 
-bool Scheduler::Impl::try_admit(Sequence& seq) {
+// Preempts running sequences of a lower priority than `seq` (lowest first, newest first) until
+// `seq` would get a batch slot and its blocks; preempts none when all of them would not do.
+bool Scheduler::Impl::make_room(Sequence& seq) {
+  std::vector<Sequence*> victims;
+  for (Sequence* r : running)
+    if (rank(*r) > rank(seq)) victims.push_back(r);
+  if (victims.empty()) return false;
+  std::sort(victims.begin(), victims.end(), [](const Sequence* a, const Sequence* b) {
+    if (rank(*a) != rank(*b)) return rank(*a) > rank(*b);
+    return a->admit_order > b->admit_order;
+  });
+  const AdmissionPlan plan = plan_admission(seq);
+  const std::unordered_set<int32_t> hits(plan.hits.begin(), plan.hits.end());
+  int64_t shortfall = plan.shortfall(blocks);
+  bool needs_slot = static_cast<int64_t>(running.size()) >= config.max_num_seqs;
+  // A victim's block becomes available once its last owner is preempted; one that `seq` would
+  // share was counted against the pool already, so freeing it gains nothing.
+  std::unordered_map<int32_t, int32_t> released;
+  std::size_t count = 0;
+  for (; count < victims.size() && (shortfall > 0 || needs_slot); ++count) {
+    needs_slot = false;
+    for (int32_t block : victims[count]->kv.block_table)
+      if (++released[block] == blocks.refs(block) && !hits.contains(block)) --shortfall;
+  }
+  if (shortfall > 0 || needs_slot) return false;
+  for (std::size_t i = 0; i < count; ++i) preempt(*victims[i]);
+  return true;
+}
+
+AdmissionPlan Scheduler::Impl::plan_admission(Sequence& seq) {
   const int64_t bs = config.block_size;
-  const int64_t need = blocks_for(seq.size(), bs);
-  std::vector<int32_t> hits;
-  int64_t unowned_hits = 0;
+  AdmissionPlan plan;
+  plan.need = blocks_for(seq.size(), bs);
   if (config.prefix_caching) {
     const int64_t full = seq.prompt_size() / bs;
     if (static_cast<int64_t>(seq.block_hashes.size()) < full) {
@@ -324,16 +409,21 @@ bool Scheduler::Impl::try_admit(Sequence& seq) {
     for (int64_t i = 0; i < cap; ++i) {
       auto block = blocks.find(block_key(seq, i));
       if (!block) break;
-      hits.push_back(*block);
-      if (blocks.is_cached(*block)) ++unowned_hits;
+      plan.hits.push_back(*block);
+      if (blocks.is_cached(*block)) ++plan.unowned_hits;
     }
   }
-  const auto hit_count = static_cast<int64_t>(hits.size());
-  if (need - hit_count > blocks.available() - unowned_hits) return false;
+  return plan;
+}
 
-  for (int32_t block : hits) blocks.retain(block);
-  seq.kv.block_table = hits;
-  while (static_cast<int64_t>(seq.kv.block_table.size()) < need)
+bool Scheduler::Impl::try_admit(Sequence& seq) {
+  const AdmissionPlan plan = plan_admission(seq);
+  if (plan.shortfall(blocks) > 0) return false;
+  const int64_t bs = config.block_size;
+  const auto hit_count = static_cast<int64_t>(plan.hits.size());
+  for (int32_t block : plan.hits) blocks.retain(block);
+  seq.kv.block_table = plan.hits;
+  while (static_cast<int64_t>(seq.kv.block_table.size()) < plan.need)
     seq.kv.block_table.push_back(*blocks.allocate());
   seq.kv.num_tokens = hit_count * bs;
   seq.registered_blocks = hit_count;
@@ -410,6 +500,10 @@ void Scheduler::Impl::free_blocks(Sequence& seq) {
 void Scheduler::Impl::publish() {
   counters.running = static_cast<int64_t>(running.size());
   counters.waiting = static_cast<int64_t>(waiting.size());
+  counters.running_background = std::count_if(running.begin(), running.end(),
+                                              [](const Sequence* seq) { return background(*seq); });
+  counters.waiting_background = std::count_if(waiting.begin(), waiting.end(),
+                                              [](const Sequence* seq) { return background(*seq); });
   counters.kv_blocks_used = blocks.used();
   counters.kv_blocks_cached = blocks.cached();
   std::lock_guard lock(mu);
@@ -449,13 +543,19 @@ SequenceId Scheduler::submit(SequenceRequest request, OutputSink sink) {
     throw std::invalid_argument("the prompt plus max_tokens (" + std::to_string(total) +
                                 " tokens) exceeds the whole KV cache");
 
+  const bool user = request.priority == Priority::User;
   auto seq = std::make_unique<Sequence>(0, *impl_->package, std::move(request), std::move(sink),
                                         impl_->config.clock());
   SequenceId id = 0;
   {
     std::lock_guard lock(impl_->mu);
     if (!impl_->published.loop_alive) throw std::runtime_error("the scheduler loop has stopped");
-    const auto queued = impl_->published.waiting + static_cast<int64_t>(impl_->inbox.size());
+    const auto& inbox = impl_->inbox;
+    const int64_t queued =
+        user ? impl_->published.waiting - impl_->published.waiting_background +
+                   std::count_if(inbox.begin(), inbox.end(),
+                                 [](const auto& queued_seq) { return !background(*queued_seq); })
+             : impl_->published.waiting + static_cast<int64_t>(inbox.size());
     if (queued >= impl_->config.max_waiting)
       throw QueueFull("the waiting queue is full (" + std::to_string(queued) + " requests)");
     id = impl_->next_id++;

@@ -3,7 +3,11 @@
 // step; each step is one ForwardPass over the decode tokens of the running sequences plus
 // prompt chunks under a token budget (chunked prefill). The KV cache is paged, full prompt
 // blocks are shared between sequences with the same prefix (prefix caching), and when blocks
-// run out the newest running sequence is preempted and later recomputed.
+// run out the newest running sequence of the lowest priority is preempted and later recomputed.
+//
+// Priorities keep background work (shadow copies, judge calls) from delaying users: waiting
+// sequences are admitted by priority, prompt chunks are budgeted by priority, and a waiting
+// sequence preempts running ones of a lower priority when they hold the room it needs.
 //
 // Threads: the scheduler runs its own loop thread; forward passes use the shared ComputePool.
 // submit/abort/ping/stats are thread-safe. Output sinks are called on the loop thread and must
@@ -28,6 +32,9 @@ namespace slipway::engine {
 
 using SteadyClock = std::function<std::chrono::steady_clock::time_point()>;
 
+// Lower values go first. Everything but User is background work.
+enum class Priority : int { User = 0, Shadow = 1, Judge = 2 };
+
 struct SchedulerConfig {
   int32_t block_size = 16;
   // KV cache memory budget; 0 picks enough for max_num_seqs sequences of 2,048 tokens (capped
@@ -35,7 +42,10 @@ struct SchedulerConfig {
   int64_t kv_cache_bytes = 0;
   int64_t max_num_seqs = 64;       // sequences in the running batch
   int64_t max_batch_tokens = 128;  // tokens per step: decode tokens first, then prompt chunks
-  int64_t max_waiting = 1024;      // waiting queue bound; submit beyond it throws QueueFull
+  // Waiting queue bound; submit beyond it throws QueueFull. A user sequence counts only the
+  // waiting user sequences (background work can never fill the queue against users), a
+  // background one counts them all.
+  int64_t max_waiting = 1024;
   bool prefix_caching = true;
   SteadyClock clock;  // empty: std::chrono::steady_clock::now
 };
@@ -53,6 +63,7 @@ struct SequenceRequest {
   // it until it finishes; prefix-cache blocks are shared only between sequences with the same
   // adapter (its id is mixed into the block keys).
   std::shared_ptr<const LoraAdapter> adapter;
+  Priority priority = Priority::User;
 };
 
 // Times and counts of one sequence, complete in its final output.
@@ -89,6 +100,8 @@ class QueueFull : public std::runtime_error {
 struct SchedulerStats {
   int64_t running = 0;
   int64_t waiting = 0;
+  int64_t running_background = 0;  // of running: sequences with a priority other than User
+  int64_t waiting_background = 0;  // of waiting: the same
   int64_t kv_blocks_total = 0;
   int64_t kv_blocks_used = 0;  // held by sequences (cached free blocks are not used)
   int64_t kv_blocks_cached = 0;

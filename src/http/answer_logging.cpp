@@ -58,6 +58,9 @@ feedback::LoggedAnswer AnswerLogger::build(const ExchangeEnd& end) const {
       answer.choices[0].completion_tokens = stats.completion_tokens;
     }
   }
+  if (!end.version.empty()) answer.version = end.version;
+  answer.arm = end.arm;
+  answer.primary_id = end.primary_id;
   if (end.stats == nullptr || answer.latency_seconds <= 0) {
     // The backend never said how long it took (it was abandoned): what the server saw.
     answer.latency_seconds =

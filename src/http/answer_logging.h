@@ -20,6 +20,10 @@ struct ExchangeEnd {
   bool client_left = false;
   const backends::CompletionStats* stats = nullptr;  // null when the backend never said done
   std::string fallback_version;                      // the backend's name
+  // On routes: the pinned version that answered (wins over stats.served_by) and its arm.
+  std::string version;
+  std::string arm = "stable";
+  std::string primary_id;  // shadow answers: the primary's id
 };
 
 class AnswerLogger {

@@ -97,6 +97,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool peer_gone_ = false;
   bool stream_headers_sent_ = false;
   std::string request_id_;
+  std::string served_version_;  // the version answering the current model request (a header)
 };
 
 }  // namespace slipway::http

@@ -29,6 +29,7 @@ Response models_response(const backends::BackendSet& backends) {
 std::string metrics_text(const ServerState& state) {
   std::string text = state.metrics->render(state.backends->all());
   if (const auto log = state.feedback()) text += log->metrics_text();
+  if (state.shadow) text += state.shadow->metrics_text();
   return text;
 }
 

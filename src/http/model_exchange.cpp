@@ -60,11 +60,40 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
     co_return co_await reject(ApiError::unavailable("The server is still loading its models."),
                               keep_alive);
   }
-  const auto backend = state_->backends->find(body.model);
-  if (!backend) {
-    co_return co_await reject(
-        ApiError::not_found("The model `" + body.model + "` does not exist.", "model_not_found"),
-        keep_alive);
+  std::string user;
+  if (body.user) {
+    user = *body.user;
+  } else if (auto header = request.find("X-User-Id"); header != request.end()) {
+    user = std::string(header->value());
+  }
+  // A route picks a version by its split; any other name is a model served by that name.
+  std::optional<traffic::RoutedRequest> routed;
+  if (state_->traffic) routed = state_->traffic->route(body.model, user);
+  std::shared_ptr<backends::Backend> backend;
+  std::string version;
+  std::string arm = "stable";
+  if (routed) {
+    backend = routed->primary;
+    version = routed->pick.version;
+    arm = routed->pick.arm;
+    if (!backend && routed->fallback) {
+      backend = routed->fallback;
+      version = routed->pick.fallback;
+    }
+    if (!backend) {
+      co_return co_await reject(
+          ApiError::unavailable("The route `" + body.model + "` sends this request to " + version +
+                                ", which is not loaded on this server yet; retry shortly."),
+          keep_alive);
+    }
+  } else {
+    backend = state_->backends->find(body.model);
+    if (!backend) {
+      co_return co_await reject(
+          ApiError::not_found("The model `" + body.model + "` does not exist.", "model_not_found"),
+          keep_alive);
+    }
+    version = backend->name();
   }
 
   backends::ApiRequest api;
@@ -73,18 +102,18 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
   api.created = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-  if (body.user) {
-    api.user = *body.user;
-  } else if (auto header = request.find("X-User-Id"); header != request.end()) {
-    api.user = std::string(header->value());
-  }
+  api.user = user;
   api.deadline = std::chrono::steady_clock::now() + state_->options.request_timeout;
   auto logger = AnswerLogger::start(state_->feedback(), endpoint, body.body, body.model, api.user,
                                     api.request_id);
   api.body = std::move(body.body);
   request_id_ = api.request_id;
-  const bool streaming =
-      body.stream && (endpoint == Endpoint::ChatCompletions || endpoint == Endpoint::Completions);
+  served_version_ = version;
+  // Shadow copies start after the primary, from a copy taken before the primary owns the body.
+  std::optional<backends::ApiRequest> shadow_copy;
+  const bool generates = endpoint == Endpoint::ChatCompletions || endpoint == Endpoint::Completions;
+  if (generates && routed && !routed->shadows.empty() && state_->shadow) shadow_copy = api;
+  const bool streaming = body.stream && generates;
 
   auto queue = std::make_shared<EventQueue>(waiter_.remote());
   auto sink = std::make_shared<StreamSink>(queue);
@@ -96,6 +125,17 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
   } catch (const std::exception& e) {
     sink->on_error(ApiError::internal(std::string("The backend failed to start: ") + e.what()));
     sink->on_done({});
+  }
+  if (shadow_copy) {
+    int index = 0;
+    for (const auto& shadow : routed->shadows) {
+      if (shadow.backend) {
+        state_->shadow->mirror(*shadow_copy, body.model, shadow.version, index, shadow.backend);
+      } else {
+        state_->shadow->count_unavailable(body.model, shadow.version);
+      }
+      ++index;
+    }
   }
 
   Outcome outcome;
@@ -123,10 +163,12 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
         case SinkEvent::Kind::Chunk:
           if (!streaming || outcome.error || outcome.error_after_chunks) break;
           ++outcome.chunks;
+          if (routed) event.json["system_fingerprint"] = version;
           pending += sse_event(event.json);
           if (logger) logger->add_chunk(event.json);
           break;
         case SinkEvent::Kind::Response:
+          if (routed && event.json.is_object()) event.json["system_fingerprint"] = version;
           if (logger) logger->set_response(event.json);
           outcome.response = std::move(event.json);
           break;
@@ -156,12 +198,18 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
         status = 500;
       }
       const auto& stats = outcome.stats;
-      state_->metrics->record_request(
-          body.model, stats.served_by.empty() ? backend->name() : stats.served_by, status, stats);
+      const std::string& answered_by =
+          routed || stats.served_by.empty() ? version : stats.served_by;
+      state_->metrics->record_request(body.model, answered_by, status, stats);
+      if (generates && state_->windows) {
+        state_->windows->record({body.model, answered_by, arm, status, stats.total_seconds,
+                                 stats.first_token_seconds, stats.prompt_tokens,
+                                 stats.completion_tokens});
+      }
       // Logged before the client has the whole answer, so its feedback finds it.
       if (logger) {
         logger->finish({outcome.chunks, status == 200 && outcome.response.has_value(), peer_gone_,
-                        &stats, backend->name()});
+                        &stats, backend->name(), routed ? version : "", arm});
       }
     }
     if (streaming && outcome.chunks > 0 && !peer_gone_) {
@@ -174,8 +222,15 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
   }
 
   if (!outcome.done) {
-    state_->metrics->record_request(body.model, backend->name(), kClientClosed, outcome.stats);
-    if (logger) logger->finish({outcome.chunks, false, true, nullptr, backend->name()});
+    state_->metrics->record_request(body.model, version, kClientClosed, outcome.stats);
+    if (generates && state_->windows) {
+      state_->windows->record({body.model, version, arm, kClientClosed, outcome.stats.total_seconds,
+                               std::nullopt, 0, 0});
+    }
+    if (logger) {
+      logger->finish(
+          {outcome.chunks, false, true, nullptr, backend->name(), routed ? version : "", arm});
+    }
   }
   bool reusable = !peer_gone_;
   std::optional<Response> answer;  // a whole (non-SSE) answer still to send
@@ -194,7 +249,10 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
   }
   co_await stop_watch();
   control_.reset();
-  if (answer) co_return co_await send(std::move(*answer), keep_alive);
+  if (answer) {
+    answer->set("x-slipway-version", served_version_);
+    co_return co_await send(std::move(*answer), keep_alive);
+  }
   const bool stays_open = reusable && keep_alive && !state_->draining() && !force_close_;
   co_return stays_open;
 }
@@ -207,6 +265,7 @@ asio::awaitable<bool> Connection::write_chunk(std::string& data, bool last, bool
     res.set(bhttp::field::cache_control, "no-cache");
     res.set("X-Accel-Buffering", "no");  // proxies must not hold events back
     res.set("x-request-id", request_id_);
+    res.set("x-slipway-version", served_version_);
     res.chunked(true);
     res.keep_alive(keep_alive && !state_->draining() && !force_close_);
     bhttp::response_serializer<bhttp::empty_body> serializer{res};

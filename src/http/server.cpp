@@ -38,6 +38,16 @@ void Server::set_feedback(std::shared_ptr<feedback::FeedbackLog> log) {
   impl_->core->state->set_feedback(std::move(log));
 }
 
+void Server::set_traffic(std::shared_ptr<traffic::TrafficService> traffic,
+                         std::shared_ptr<traffic::ShadowMirror> shadow) {
+  impl_->core->state->traffic = std::move(traffic);
+  impl_->core->state->shadow = std::move(shadow);
+}
+
+void Server::set_windows(std::shared_ptr<monitor::WindowRecorder> windows) {
+  impl_->core->state->windows = std::move(windows);
+}
+
 void Server::listen() {
   impl_->core->listen();
 }

@@ -14,6 +14,9 @@
 #include "backends/backend_set.h"
 #include "feedback/feedback_log.h"
 #include "monitor/serving_metrics.h"
+#include "monitor/traffic_windows.h"
+#include "traffic/shadow_mirror.h"
+#include "traffic/traffic_service.h"
 
 namespace slipway::http {
 
@@ -51,6 +54,13 @@ class Server {
   // The response log: every answered chat/completion request is logged there, and POST
   // /v1/feedback writes through it (null: /v1/feedback answers 503). Call before listen().
   void set_feedback(std::shared_ptr<feedback::FeedbackLog> log);
+  // Routes: a request naming a route is answered by the version its split picks, and copied to
+  // its shadow versions through `shadow` (may be null: no copies). Call before listen().
+  void set_traffic(std::shared_ptr<traffic::TrafficService> traffic,
+                   std::shared_ptr<traffic::ShadowMirror> shadow);
+  // Every answered model request is counted in the store's per-minute windows (route, version,
+  // arm) that rollout gates read. Call before listen().
+  void set_windows(std::shared_ptr<monitor::WindowRecorder> windows);
   // Binds and listens (throws std::runtime_error naming the address on failure). Until
   // set_ready(true), /health answers 503 "loading" and model requests 503.
   void listen();

@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "http/server.h"
+#include "monitor/traffic_windows.h"
+#include "traffic/shadow_mirror.h"
+#include "traffic/traffic_service.h"
 
 namespace slipway::http {
 
@@ -27,6 +30,11 @@ class ServerState {
   const std::shared_ptr<backends::BackendSet> backends;
   const std::shared_ptr<monitor::ServingMetrics> metrics;
   std::atomic<bool> ready{false};
+  // Set before listen() and fixed afterwards, so requests read them without a lock; each may
+  // be null (no routes, no shadow copies, no metric windows).
+  std::shared_ptr<traffic::TrafficService> traffic;
+  std::shared_ptr<traffic::ShadowMirror> shadow;
+  std::shared_ptr<monitor::WindowRecorder> windows;
 
   bool draining() const { return draining_.load(); }
   // Marks the server draining; returns the connections open at that moment. on_drained runs

@@ -28,11 +28,11 @@ const std::vector<double>& window_latency_bounds();
 
 // One answered request as the windows count it.
 struct WindowSample {
-  std::string route;    // the name the client asked for
-  std::string version;  // what answered ("model/N" on routes, else the served name)
-  std::string arm;      // "stable", "canary", "shadow"
-  int status = 200;     // the HTTP status (499: client left)
-  double latency_seconds = 0;                // request start to last byte
+  std::string route;           // the name the client asked for
+  std::string version;         // what answered ("model/N" on routes, else the served name)
+  std::string arm;             // "stable", "canary", "shadow"
+  int status = 200;            // the HTTP status (499: client left)
+  double latency_seconds = 0;  // request start to last byte
   std::optional<double> first_token_seconds;
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
@@ -86,13 +86,12 @@ class WindowRecorder {
 
  private:
   using Key = std::tuple<std::string, std::string, std::string, int64_t>;  // route, version,
-                                                                          // arm, minute_ms
+                                                                           // arm, minute_ms
   struct Minute {
     WindowTotals totals;
     bool dirty = false;
   };
   void run();
-  void flush_locked_copy();
 
   store::Store& store_;
   WindowRecorderOptions options_;

@@ -45,13 +45,17 @@ int32_t random_bucket() {
 
 int32_t percent_to_bp(double percent) {
   if (!std::isfinite(percent) || percent < 0 || percent > 100) {
-    throw TrafficError(TrafficError::Code::Invalid,
-                       "A weight must be a percentage from 0 to 100, got " +
-                           std::to_string(percent) + ".");
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%g", percent);
+    throw TrafficError(
+        TrafficError::Code::Invalid,
+        std::string("A weight must be a percentage from 0 to 100, got ") + shown + ".");
   }
   return static_cast<int32_t>(std::lround(percent * 100));
 }
 
-double bp_to_percent(int32_t bp) { return bp / 100.0; }
+double bp_to_percent(int32_t bp) {
+  return bp / 100.0;
+}
 
 }  // namespace slipway::traffic

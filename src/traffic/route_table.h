@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ class RouteTable {
   void publish(std::shared_ptr<const Snapshot> next);
 
   std::shared_ptr<const Snapshot> snapshot_ = std::make_shared<const Snapshot>();  // atomic ops
+  std::mutex writers_;  // one change at a time, so none is lost; readers never take it
 };
 
 }  // namespace slipway::traffic

@@ -29,7 +29,7 @@ struct TrafficOptions {
   int standby_versions = 1;  // previous stable versions kept loaded per route for rollback
   std::chrono::milliseconds health_timeout{2'000};  // a target's health check before a switch
   std::chrono::milliseconds tick_interval{1'000};   // the rollout controller's period
-  bool run_controller = true;  // false: tick() only when called (tests, the CLI)
+  bool run_controller = true;                   // false: tick() only when called (tests, the CLI)
   std::string production_alias = "production";  // moved on completion and rollback
 };
 
@@ -96,12 +96,12 @@ class TrafficService {
   // One controller pass over the active rollouts (the thread calls it every tick_interval).
   void tick();
 
-  RouteStore& route_store() { return store_; }
+  RouteStore& route_store();
+
+  struct Impl;
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
-  RouteStore store_;
 };
 
 }  // namespace slipway::traffic

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/serve/feedback_config.h"
+#include "app/serve/traffic_config.h"
 #include "app/serve/yaml_section.h"
 #include "registry/registry_error.h"
 #include "registry/version_ref.h"
@@ -135,6 +136,8 @@ ServeConfig parse_serve_config(const std::string& yaml, const std::string& sourc
   read_server(Section(top.child("server"), "server", source), config.server, config.state);
   read_engine(Section(top.child("engine"), "engine", source), config.engine);
   read_feedback_config(Section(top.child("feedback"), "feedback", source), config.feedback);
+  read_traffic_config(Section(top.child("traffic"), "traffic", source), config.traffic);
+  read_routes_config(top, config.traffic);
   YAML::Node models = top.child("models");
   if (models && !models.IsNull()) {
     if (!models.IsSequence()) top.fail("models must be a list", models.Mark());

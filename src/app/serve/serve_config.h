@@ -11,6 +11,9 @@
 
 #include "feedback/log_settings.h"
 #include "http/server.h"
+#include "monitor/traffic_windows.h"
+#include "traffic/shadow_mirror.h"
+#include "traffic/traffic_service.h"
 
 namespace slipway::app {
 
@@ -61,12 +64,30 @@ struct StateSettings {
   double memory_budget_mb = 0;  // --memory-budget-mb; 0: 80% of the machine's memory
 };
 
+struct RouteSettings {
+  std::string name;
+  std::string stable;  // a version reference ("support@production", "support/3")
+  std::vector<std::string> shadows;
+  std::string fallback;
+};
+
+// The `traffic:` and `routes:` sections (traffic_config.h). Configured routes are created at
+// start when the store does not have them; the store's routes win afterwards (they change at
+// run time through rollouts and rollbacks).
+struct TrafficSettings {
+  traffic::TrafficOptions options;
+  traffic::ShadowOptions shadow;
+  monitor::WindowRecorderOptions windows;
+  std::vector<RouteSettings> routes;
+};
+
 struct ServeConfig {
   http::ServerOptions server;
   StateSettings state;
   EngineSettings engine;
   std::vector<ModelSettings> models;
   feedback::LogSettings feedback;  // the response log and /v1/feedback (feedback_config.h)
+  TrafficSettings traffic;
 };
 
 // Seconds as the config and flags spell durations, to the milliseconds the server counts in.

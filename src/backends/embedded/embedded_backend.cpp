@@ -67,6 +67,18 @@ struct PlannedSequence {
   engine::SequenceRequest request;
 };
 
+engine::Priority engine_priority(RequestPriority priority) {
+  switch (priority) {
+    case RequestPriority::Shadow:
+      return engine::Priority::Shadow;
+    case RequestPriority::Judge:
+      return engine::Priority::Judge;
+    case RequestPriority::User:
+      break;
+  }
+  return engine::Priority::User;
+}
+
 uint64_t random_seed() {
   static std::mutex mutex;
   static std::mt19937_64 generator(std::random_device{}() ^
@@ -113,6 +125,7 @@ struct EmbeddedBackend::Impl {
       }
       planned.request.skip_special_tokens = sampling.skip_special_tokens;
       planned.request.adapter = options.adapter;
+      planned.request.priority = engine_priority(request.priority);
       out.push_back(std::move(planned));
     }
   }

@@ -44,6 +44,8 @@ class BlockPool {
   std::optional<int32_t> find(const BlockKey& key) const;
   // Whether a found block currently has no owner (taking it uses up an available block).
   bool is_cached(int32_t block) const { return refs_[static_cast<std::size_t>(block)] == 0; }
+  // Owners of a block (sequences whose tables hold it).
+  int32_t refs(int32_t block) const { return refs_[static_cast<std::size_t>(block)]; }
   // Takes one more reference to a block in use or cached.
   void retain(int32_t block);
   // Registers a computed, full block under key; ignored when the key or block already is.

@@ -11,6 +11,7 @@ std::vector<int64_t> plan_prefill(const std::vector<PrefillCandidate>& candidate
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const auto& x = candidates[a];
     const auto& y = candidates[b];
+    if (x.priority != y.priority) return x.priority < y.priority;
     const bool x_starved = x.starved_steps >= kMaxStarvedSteps;
     const bool y_starved = y.starved_steps >= kMaxStarvedSteps;
     if (x_starved != y_starved) return x_starved;

@@ -1,8 +1,9 @@
 #pragma once
 // The admin REST API under /admin/v1/ (docs/admin-api.md): registry operations and the models
-// a running server serves. Handlers are plain blocking functions (they wait for durable store
-// writes and model loads), so the connection runs them on the server's admin thread pool,
-// never on an I/O thread. JSON in, JSON out, errors in the OpenAI format.
+// a running server serves, the response log, and routes with their rollouts. Handlers are plain
+// blocking functions (they wait for durable store writes and model loads), so the connection runs
+// them on the server's admin thread pool, never on an I/O thread. JSON in, JSON out, errors in the
+// OpenAI format.
 #include <boost/beast/http/verb.hpp>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "feedback/feedback_log.h"
 #include "http/admin/model_loader.h"
 #include "registry/registry.h"
+#include "traffic/traffic_service.h"
 
 namespace slipway::http {
 
@@ -38,7 +40,8 @@ class AdminApi {
  public:
   // Any may be null: its endpoints then answer 503 saying what is not configured.
   AdminApi(registry::Registry* registry, std::shared_ptr<ModelLoader> loader,
-           std::shared_ptr<feedback::FeedbackLog> feedback = nullptr);
+           std::shared_ptr<feedback::FeedbackLog> feedback = nullptr,
+           std::shared_ptr<traffic::TrafficService> traffic = nullptr);
   // Never throws: every error becomes an OpenAI-style error body with its status.
   AdminResponse handle(const AdminRequest& request) const;
 
@@ -46,6 +49,7 @@ class AdminApi {
   registry::Registry* registry_;
   std::shared_ptr<ModelLoader> loader_;
   std::shared_ptr<feedback::FeedbackLog> feedback_;
+  std::shared_ptr<traffic::TrafficService> traffic_;
 };
 
 }  // namespace slipway::http

@@ -6,6 +6,7 @@
 #include "http/log.h"
 #include "registry/registry_error.h"
 #include "store/store_error.h"
+#include "traffic/traffic_error.h"
 
 namespace slipway::http {
 
@@ -66,6 +67,26 @@ ApiError store_error(const StoreError& e) {
   return ApiError::internal("The registry database failed; the server log has the details.");
 }
 
+ApiError traffic_error(const traffic::TrafficError& e) {
+  using Code = traffic::TrafficError::Code;
+  switch (e.code()) {
+    case Code::NotFound:
+      return ApiError::not_found(e.what(), "route_not_found");
+    case Code::Invalid:
+      return ApiError::bad_request(e.what());
+    case Code::Conflict:
+      return conflict_error(e.what(), "conflict");
+    case Code::Unhealthy:
+      return conflict_error(e.what(), "target_unhealthy");
+    case Code::Unavailable: {
+      ApiError error = ApiError::unavailable(e.what());
+      error.code = "version_unavailable";
+      return error;
+    }
+  }
+  return ApiError::internal(e.what());
+}
+
 }  // namespace
 
 ApiError current_exception_error(const ErrorContext& context) {
@@ -75,6 +96,8 @@ ApiError current_exception_error(const ErrorContext& context) {
     return e;
   } catch (const RegistryError& e) {
     return registry_error(e, context);
+  } catch (const traffic::TrafficError& e) {
+    return traffic_error(e);
   } catch (const StoreError& e) {
     return store_error(e);
   } catch (const nlohmann::json::exception& e) {

@@ -6,6 +6,8 @@
 //                               Conflict 409, Invalid 400, StageRule 409 (stage_rule, or
 //                               version_archived where an archived version was used),
 //                               Integrity 409 artifact_changed
+//   traffic::TrafficError       NotFound 404 route_not_found, Invalid 400, Conflict 409,
+//                               Unhealthy 409 target_unhealthy, Unavailable 503
 //   store::StoreError           Conflict 503 (retryable); others 500, detail only in the log
 //   nlohmann::json::exception   422 (a body field of the wrong type)
 //   anything else               500, detail only in the log

@@ -1,11 +1,13 @@
 // The feedback endpoints of docs/admin-api.md: dataset exports (create, list, read, download),
-// satisfaction and completion rates, one logged answer, forgetting a user, and retention now.
+// satisfaction and completion rates, a route's shadow report, one logged answer, forgetting a
+// user, and retention now.
 // Reads and exports flush the log first, so what was answered before the request is in them.
 #include <stdexcept>
 
 #include "feedback/dataset_export.h"
 #include "feedback/rates.h"
 #include "feedback/response_view.h"
+#include "feedback/shadow_report.h"
 #include "http/admin/admin_body.h"
 #include "http/admin/admin_routes.h"
 
@@ -16,7 +18,7 @@ using backends::ApiError;
 
 namespace {
 
-constexpr int64_t kDefaultRateRangeMs = 24LL * 3600 * 1000;
+constexpr int64_t kDefaultRangeMs = 24LL * 3600 * 1000;
 constexpr int64_t kDefaultExportList = 100;
 constexpr int64_t kMaxExportList = 1000;
 
@@ -129,25 +131,37 @@ AdminResponse export_content(AdminCall& call) {
   return response;
 }
 
+struct TimeRange {
+  int64_t since_ms = 0;
+  int64_t until_ms = 0;  // 0: now
+};
+
+// `since` (default 24 hours ago) and `until` (default none) of a read over served answers.
+TimeRange time_range(const AdminRequest& request, int64_t now) {
+  TimeRange range{now - kDefaultRangeMs, 0};
+  if (const auto since = query_value(request, "since")) {
+    range.since_ms = parsed_time("since", [&] { return feedback::parse_since(*since, now); });
+  }
+  if (const auto until = query_value(request, "until")) {
+    range.until_ms = parsed_time("until", [&] { return feedback::parse_since(*until, now); });
+    if (range.until_ms <= range.since_ms) {
+      throw ApiError::invalid_field("`until` must be after `since`.", "until");
+    }
+  }
+  return range;
+}
+
 AdminResponse rates(AdminCall& call) {
   const auto& request = call.request;
   reject_unknown_query(request.query, {"route", "version", "arm", "since", "until", "window"});
   auto& log = *call.feedback;
-  const int64_t now = log.now_ms();
+  const TimeRange range = time_range(request, log.now_ms());
   feedback::RateQuery query;
   query.route = query_value(request, "route").value_or("");
   query.version = query_value(request, "version").value_or("");
   query.arm = query_value(request, "arm").value_or("");
-  query.since_ms = now - kDefaultRateRangeMs;
-  if (const auto since = query_value(request, "since")) {
-    query.since_ms = parsed_time("since", [&] { return feedback::parse_since(*since, now); });
-  }
-  if (const auto until = query_value(request, "until")) {
-    query.until_ms = parsed_time("until", [&] { return feedback::parse_since(*until, now); });
-    if (query.until_ms <= query.since_ms) {
-      throw ApiError::invalid_field("`until` must be after `since`.", "until");
-    }
-  }
+  query.since_ms = range.since_ms;
+  query.until_ms = range.until_ms;
   if (const auto window = query_value(request, "window")) {
     query.window_ms = parsed_time("window", [&] { return feedback::parse_duration_ms(*window); });
   }
@@ -157,6 +171,20 @@ AdminResponse rates(AdminCall& call) {
     data.push_back(feedback::rate_window_to_json(window));
   }
   return ok(Json{{"object", "list"}, {"data", std::move(data)}});
+}
+
+AdminResponse shadow_report(AdminCall& call) {
+  const auto& request = call.request;
+  reject_unknown_query(request.query, {"since", "until", "version"});
+  auto& log = *call.feedback;
+  const TimeRange range = time_range(request, log.now_ms());
+  feedback::ShadowReportQuery query;
+  query.route = call.param("route");
+  query.since_ms = range.since_ms;
+  query.until_ms = range.until_ms;
+  query.version = query_value(request, "version").value_or("");
+  log.flush();  // shadow answers still queued belong in the comparison
+  return ok(feedback::shadow_report_to_json(feedback::build_shadow_report(log.store(), query)));
 }
 
 AdminResponse get_response(AdminCall& call) {
@@ -203,6 +231,7 @@ const std::vector<AdminRoute>& feedback_routes() {
       {V::get, "/admin/v1/feedback/exports/{id}", F, get_export},
       {V::get, "/admin/v1/feedback/exports/{id}/content", F, export_content},
       {V::get, "/admin/v1/feedback/rates", F, rates},
+      {V::get, "/admin/v1/routes/{route}/shadow-report", F, shadow_report},
       {V::get, "/admin/v1/feedback/responses/{id}", F, get_response},
       {V::delete_, "/admin/v1/feedback/users/{user}", F, forget_user},
       {V::post, "/admin/v1/feedback/purge", F, purge},

@@ -2,7 +2,7 @@
 // The admin API's route table: one entry per method and path pattern of docs/admin-api.md,
 // with what the route needs (the registry, the model loader or the feedback log) and what its
 // registry errors mean. admin_registry_routes.cpp, admin_served_routes.cpp and
-// admin_feedback_routes.cpp hold the handlers.
+// admin_feedback_routes.cpp and admin_traffic_routes.cpp hold the handlers.
 #include <boost/beast/http/verb.hpp>
 #include <string_view>
 #include <vector>
@@ -13,20 +13,21 @@
 
 namespace slipway::http {
 
-// One matched request as a handler sees it. registry, loader or feedback is non-null as the
-// route needs.
+// One matched request as a handler sees it. registry, loader, feedback or traffic is non-null
+// as the route needs.
 struct AdminCall {
   const AdminRequest& request;
   const PathParams& params;
   registry::Registry* registry;
   ModelLoader* loader;
   feedback::FeedbackLog* feedback;
+  traffic::TrafficService* traffic;
   ErrorContext& errors;  // a handler adds the models it names, for 404 codes
 
   const std::string& param(std::string_view name) const { return params.find(name)->second; }
 };
 
-enum class AdminNeeds { Registry, Loader, Feedback };
+enum class AdminNeeds { Registry, Loader, Feedback, Traffic };
 
 struct AdminRoute {
   boost::beast::http::verb method;
@@ -42,5 +43,6 @@ struct AdminRoute {
 const std::vector<AdminRoute>& registry_routes();
 const std::vector<AdminRoute>& served_routes();
 const std::vector<AdminRoute>& feedback_routes();
+const std::vector<AdminRoute>& traffic_routes();
 
 }  // namespace slipway::http
