@@ -15,7 +15,9 @@ constexpr int32_t kBuckets = 10'000;  // one bucket is 0.01% of traffic
 // the user, first 8 bytes big-endian, modulo kBuckets).
 int32_t user_bucket(std::string_view salt, std::string_view user);
 // True when a request in `bucket` goes to the canary at `weight_bp` (0..10,000).
-inline bool bucket_in_canary(int32_t bucket, int32_t weight_bp) { return bucket < weight_bp; }
+inline bool bucket_in_canary(int32_t bucket, int32_t weight_bp) {
+  return bucket < weight_bp;
+}
 // A fresh random salt (16 hex digits) for a new rollout.
 std::string new_salt();
 // A uniformly random bucket for requests without a user id (thread-safe, no lock).

@@ -12,8 +12,8 @@ namespace slipway::traffic {
 
 // What one arm did over a window. Rates are fractions (0..1); absent when not tracked.
 struct ArmFigures {
-  int64_t requests = 0;  // answered requests (any status)
-  int64_t errors = 0;    // 5xx and 429 answers
+  int64_t requests = 0;                       // answered requests (any status)
+  int64_t errors = 0;                         // 5xx and 429 answers
   std::optional<double> p95_latency_seconds;  // of successful answers; absent without any
   // Task completion as applications report it (feedback task_completed), with its sample count.
   int64_t completion_reports = 0;
@@ -29,13 +29,13 @@ struct ArmFigures {
 };
 
 struct GateSettings {
-  double completion_drop_points = 2.0;     // canary >= stable - 2 points
-  double latency_p95_ratio = 1.2;          // canary p95 <= stable p95 x 1.2
-  double error_rate_rise_points = 0.5;     // canary <= stable + 0.5 points
-  double satisfaction_drop_points = 5.0;   // canary >= stable - 5 points
-  double judged_quality_drop = 0.5;        // canary >= stable - 0.5 (score points, 0-10)
-  int64_t min_feedback_samples = 20;       // per arm, for completion and satisfaction
-  int64_t min_judged_samples = 20;         // per arm, for judged quality
+  double completion_drop_points = 2.0;    // canary >= stable - 2 points
+  double latency_p95_ratio = 1.2;         // canary p95 <= stable p95 x 1.2
+  double error_rate_rise_points = 0.5;    // canary <= stable + 0.5 points
+  double satisfaction_drop_points = 5.0;  // canary >= stable - 5 points
+  double judged_quality_drop = 0.5;       // canary >= stable - 0.5 (score points, 0-10)
+  int64_t min_feedback_samples = 20;      // per arm, for completion and satisfaction
+  int64_t min_judged_samples = 20;        // per arm, for judged quality
 };
 
 enum class GateStatus {

@@ -41,7 +41,7 @@ Json TrafficService::rollback(const std::string& name, const Json& body, const s
     if (target.empty()) {
       throw TrafficError(
           TrafficError::Code::Conflict,
-          "Route \"" + name + "\" has no previous stable version; name one with \"to\".");
+          "Route \"" + name + "\" has no previous stable version; name one (\"to\", --to).");
     }
   }
   bool force = false;

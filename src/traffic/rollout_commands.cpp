@@ -101,7 +101,7 @@ Json TrafficService::start_rollout(const std::string& route_name, const Json& bo
   const RolloutPlan plan = plan_from_json(plan_body);
   validate_plan(plan);
 
-  impl_->load_now(canary);
+  if (impl_->versions) impl_->load_now(canary);
   if (const std::string problem = impl_->health_problem(canary); !problem.empty() && !force) {
     throw TrafficError(TrafficError::Code::Unhealthy,
                        "Refusing to send traffic to " + problem + " (force to override).");

@@ -19,9 +19,9 @@ struct RolloutDecision {
     GateMiss,  // a gate failed: pause or roll back as the plan says
   };
   Kind kind = Kind::Wait;
-  int32_t next_step = 0;            // Advance
-  std::vector<GateResult> gates;    // what was judged (empty while the step is too young)
-  std::string reason;               // a sentence: why waiting, which gates missed
+  int32_t next_step = 0;          // Advance
+  std::vector<GateResult> gates;  // what was judged (empty while the step is too young)
+  std::string reason;             // a sentence: why waiting, which gates missed
 };
 
 // `stable`/`canary` are the arms' figures over [rollout.step_started_ms, now_ms). A rollout that

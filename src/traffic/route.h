@@ -13,8 +13,8 @@ namespace slipway::traffic {
 
 struct Route {
   std::string name;
-  std::string stable;        // "model/N"
-  std::string canary;        // "model/N" or "" (no canary)
+  std::string stable;                // "model/N"
+  std::string canary;                // "model/N" or "" (no canary)
   int32_t canary_weight_bp = 0;      // 0..10,000; 0 without a canary
   std::string salt;                  // the current split's salt (new per rollout)
   std::vector<std::string> shadows;  // "model/N" each, copies of the traffic, logged only
@@ -86,9 +86,9 @@ struct TrafficEvent {
   int64_t id = 0;
   std::string route;
   int64_t rollout_id = 0;  // 0: none
-  std::string kind;  // route_created, route_updated, rollout_started, step_advanced,
-                     // gate_missed, paused, resumed, promoted, completed, aborted,
-                     // rolled_back, rollback, shadow_failed, ...
+  std::string kind;        // route_created, route_updated, rollout_started, step_advanced,
+                           // gate_missed, paused, resumed, promoted, completed, aborted,
+                           // rolled_back, rollback, shadow_failed, ...
   std::string actor;
   std::string reason;
   Json detail = Json::object();  // e.g. the gates that decided, from/to versions

@@ -16,9 +16,9 @@
 namespace slipway::traffic {
 
 struct StableChange {
-  int64_t seq = 0;         // 1, 2, ... per route
-  std::string version;     // the stable version from then on
-  std::string previous;    // the one before ("" for the first)
+  int64_t seq = 0;       // 1, 2, ... per route
+  std::string version;   // the stable version from then on
+  std::string previous;  // the one before ("" for the first)
   std::string actor, reason;
   int64_t at_ms = 0;
 };

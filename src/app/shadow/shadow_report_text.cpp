@@ -43,7 +43,7 @@ const Json& member(const Json& object, const char* key) {
   return it == object.end() ? kNull : *it;
 }
 
-// "stop 3, length 1" of {"length": 1, "stop": 3}, most frequent first.
+// "stop ×3, length ×1" of {"length": 1, "stop": 3}, most frequent first.
 // Appends the parts in order (GCC 12 warns falsely on chains of "literal" + std::string).
 void append(std::string& out, std::initializer_list<std::string_view> parts) {
   for (std::string_view part : parts) out.append(part);
@@ -59,7 +59,7 @@ std::string mix_text(const Json& counts) {
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   std::string text;
   for (const auto& [name, count] : entries) {
-    append(text, {text.empty() ? "" : ", ", name, " ", std::to_string(count)});
+    append(text, {text.empty() ? "" : ", ", name, " ×", std::to_string(count)});
   }
   return text;
 }
@@ -73,8 +73,9 @@ void add_figure_rows(std::vector<models::TableRow>& rows, const std::string& lab
   }
   const Json& primary = member(figure, "primary");
   const Json& shadow = member(figure, "shadow");
-  std::string pairs = std::to_string(count_of(figure, "pairs"));
-  pairs += " pairs";
+  const int64_t pair_count = count_of(figure, "pairs");
+  std::string pairs = std::to_string(pair_count);
+  pairs += pair_count == 1 ? " pair" : " pairs";
   for (const char* p : {"mean", "p50", "p95"}) {
     std::string name = label;
     append(name, {" ", p});
@@ -101,7 +102,8 @@ std::string share(int64_t part, int64_t whole) {
 std::string version_text(const Json& version) {
   const int64_t pairs = count_of(version, "pairs");
   std::string text;
-  append(text, {text_of(version, "version"), ": ", std::to_string(pairs), " pairs of ",
+  append(text, {text_of(version, "version"), ": ", std::to_string(pairs),
+                pairs == 1 ? " pair of " : " pairs of ",
                 std::to_string(count_of(version, "shadow_answers")), " shadow answers"});
   const Json& primaries = member(version, "primary_versions");
   if (primaries.is_object() && !primaries.empty()) {

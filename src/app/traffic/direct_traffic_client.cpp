@@ -26,9 +26,11 @@ Json explain_unchecked(Command&& command) {
     return command();
   } catch (const tr::TrafficError& e) {
     if (e.code() != tr::TrafficError::Code::Unhealthy) throw;
-    throw tr::TrafficError(e.code(), std::string(e.what()) +
-                                         " No server runs here to health-check it: use --server "
-                                         "URL to have the server check it, or --force.");
+    // Only a server holds loaded versions, so here the check never ran: say what to do.
+    throw tr::TrafficError(e.code(),
+                           "Nothing here can health-check the target (this command loads no "
+                           "models): use --server URL so the server checks it first, or --force "
+                           "to switch without a check.");
   }
 }
 

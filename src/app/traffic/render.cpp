@@ -83,7 +83,8 @@ std::string render_route(const Json& route) {
                          field_text(route, "name") + "`)");
   }
   std::vector<models::TableRow> rows;
-  for (const Json& change : list_rows(route.value("stable_history", Json::array()))) {
+  const Json history = route.value("stable_history", Json::array());
+  for (const Json& change : list_rows(history)) {
     rows.push_back({field_time(change, "at"), field_text(change, "version"),
                     field_text(change, "previous"), field_text(change, "actor"),
                     field_text(change, "reason", "")});

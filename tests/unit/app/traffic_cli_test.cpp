@@ -218,8 +218,8 @@ TEST_F(TrafficCliDirect, RollbackNeedsForceHereAndGoesBack) {
   EXPECT_EQ(to["rolled_back_from"], "support/1");
   EXPECT_EQ(to["stable"], "support/3");
   int rollbacks = 0;
-  for (const Json& event : run_json({"routes", "events", "cs"})["data"])
-    rollbacks += event["kind"] == "rollback" ? 1 : 0;
+  const Json events = run_json({"routes", "events", "cs"});
+  for (const Json& event : events["data"]) rollbacks += event["kind"] == "rollback" ? 1 : 0;
   EXPECT_EQ(rollbacks, 2);
 }
 

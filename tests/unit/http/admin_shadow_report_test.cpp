@@ -122,8 +122,8 @@ TEST_F(AdminShadowReportTest, EmptyReportSaysWhy) {
 
 TEST_F(AdminShadowReportTest, BadQueryValues) {
   // Like the rates endpoint: a value that does not parse is 422 naming it, an unknown name 400.
-  for (const auto& [name, value] : std::map<std::string, std::string>{
-           {"since", "yesterday"}, {"until", "later"}}) {
+  for (const auto& [name, value] :
+       std::map<std::string, std::string>{{"since", "yesterday"}, {"until", "later"}}) {
     auto bad = report("support", {{name, value}});
     EXPECT_EQ(bad.status, 422) << name;
     EXPECT_EQ(param(bad), name);
