@@ -104,4 +104,9 @@ Json TrafficService::rollback(const std::string& name, const Json& body, const s
   return out;
 }
 
+void TrafficService::roll_back(const std::string& route, const std::string& actor,
+                               const std::string& reason) {
+  rollback(route, {{"reason", reason}}, actor);
+}
+
 }  // namespace slipway::traffic

@@ -219,6 +219,14 @@ Json TrafficService::pause(const std::string& route, const std::string& actor,
       impl_->apply(rollout, next, {}, make_event("paused", actor, next.reason)), *impl_);
 }
 
+bool TrafficService::pause_rollout(const std::string& route, const std::string& actor,
+                                   const std::string& reason) {
+  auto rollout = impl_->routes.active_rollout(route);
+  if (!rollout || rollout->state != RolloutState::Running) return false;
+  pause(route, actor, reason);
+  return true;
+}
+
 Json TrafficService::resume(const std::string& route, const std::string& actor,
                             const std::string& reason) {
   const Rollout rollout = impl_->require_active(route);

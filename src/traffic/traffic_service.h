@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "traffic/gate_figures.h"
 #include "traffic/json.h"
+#include "traffic/route_actions.h"
 #include "traffic/route_store.h"
 #include "traffic/route_table.h"
 #include "traffic/version_backends.h"
@@ -46,14 +47,14 @@ struct RoutedRequest {
   std::vector<Shadow> shadows;
 };
 
-class TrafficService {
+class TrafficService : public RouteActions {
  public:
   // `versions` null: no models here (the CLI on a store): commands that need a health check
   // need force, and arms are not loaded. `figures` null: gates all wait.
   TrafficService(store::Store& store, registry::Registry& registry, VersionBackends* versions,
                  GateFigures* figures, TrafficOptions options,
                  store::WallClock clock = store::system_now_ms);
-  ~TrafficService();  // stops the controller and the subscription
+  ~TrafficService() override;  // stops the controller and the subscription
   TrafficService(const TrafficService&) = delete;
   TrafficService& operator=(const TrafficService&) = delete;
 
@@ -92,6 +93,12 @@ class TrafficService {
   // health-checked first (Unhealthy unless force). Returns the route and how long it took.
   Json rollback(const std::string& route, const Json& body, const std::string& actor);
   Json events(const std::string& route, int limit);
+
+  // RouteActions, for alert rules.
+  bool pause_rollout(const std::string& route, const std::string& actor,
+                     const std::string& reason) override;
+  void roll_back(const std::string& route, const std::string& actor,
+                 const std::string& reason) override;
 
   // One controller pass over the active rollouts (the thread calls it every tick_interval).
   void tick();

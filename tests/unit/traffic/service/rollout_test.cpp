@@ -181,5 +181,18 @@ TEST_P(TrafficServiceTest, ReplicasTickingTogetherAdvanceOnce) {
   EXPECT_EQ(replica_a->rollout_status("cs")["step"], 1);
 }
 
+TEST_P(TrafficServiceTest, RouteActionsPauseAndRollBackForAlertRules) {
+  auto service = service_with_route();
+  RouteActions& actions = *service;
+  EXPECT_FALSE(actions.pause_rollout("cs", "alert:latency", "p95 up")) << "nothing to pause";
+  service->start_rollout("cs", daily_plan("support/2"), "tester");
+  EXPECT_TRUE(actions.pause_rollout("cs", "alert:latency", "p95 up"));
+  EXPECT_EQ(state_of(*service), "paused");
+  EXPECT_FALSE(actions.pause_rollout("cs", "alert:latency", "p95 up")) << "already paused";
+  actions.roll_back("cs", "alert:drift", "length drift");
+  EXPECT_EQ(state_of(*service), "rolled_back");
+  EXPECT_EQ(service->events("cs", 1)["data"][0]["actor"], "alert:drift");
+}
+
 }  // namespace
 }  // namespace slipway::traffic::test
