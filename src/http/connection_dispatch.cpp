@@ -19,9 +19,19 @@ namespace {
 
 constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4";
 
-Response models_response(const backends::BackendSet& backends) {
+// Routes first (the names clients should use), then every served model.
+Response models_response(const ServerState& state) {
   Json data = Json::array();
-  for (const auto& backend : backends.all()) data.push_back(backend->model_card());
+  if (state.traffic) {
+    for (const auto& route : state.traffic->routes()) {
+      data.push_back({{"id", route.name},
+                      {"object", "model"},
+                      {"created", route.created_ms / 1000},
+                      {"owned_by", "slipway"},
+                      {"root", route.stable}});
+    }
+  }
+  for (const auto& backend : state.backends->all()) data.push_back(backend->model_card());
   return json_response(200, Json{{"object", "list"}, {"data", std::move(data)}});
 }
 
@@ -70,7 +80,7 @@ asio::awaitable<bool> Connection::dispatch(Request& request) {
     case Route::Feedback:
       co_return co_await serve_feedback(request, keep_alive);
     case Route::Models:
-      res = models_response(*state_->backends);
+      res = models_response(*state_);
       break;
     case Route::Admin:
       co_return co_await serve_admin(request, keep_alive);

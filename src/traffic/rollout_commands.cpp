@@ -126,7 +126,7 @@ Json TrafficService::start_rollout(const std::string& route_name, const Json& bo
       },
       make_event("rollout_started", actor, body.value("reason", ""),
                  {{"stable", route.stable}, {"canary", canary}, {"plan", plan_to_json(plan)}}));
-  impl_->refresh(route_name);
+  impl_->publish_stored(route_name);  // the canary is loaded and healthy: serve it now
   return impl_->status_json(started);
 }
 

@@ -81,9 +81,16 @@ registry::Version TrafficService::Impl::pin(const std::string& ref) {
 }
 
 void TrafficService::Impl::refresh(const std::string& name) {
+  if (versions) {
+    queue_upkeep(name);  // the loader publishes the route once its versions are loaded
+    return;
+  }
+  publish_stored(name);
+}
+
+void TrafficService::Impl::publish_stored(const std::string& name) {
   if (auto route = routes.find_route(name)) {
     table.put(*route);
-    queue_upkeep(name);
   } else {
     table.erase(name);
   }

@@ -28,8 +28,12 @@ struct TrafficService::Impl {
 
   // Pins a user's reference ("m@production", "m/3", "m/label", "m") to "model/N".
   registry::Version pin(const std::string& ref);
-  // Reads a route into the table after a change here or in another process.
+  // Follows a change here or in another process: with models here, the loader thread loads
+  // the versions the route now needs, then publishes it (requests never pick a version that is
+  // still loading); without, the route is published at once.
   void refresh(const std::string& route);
+  // Reads a route from the store into the table now (erases it when it is gone).
+  void publish_stored(const std::string& route);
   // Loads what a route needs (arms, shadows, fallback, standby versions); errors are logged.
   void keep_loaded(const Route& route);
   // Loads a version now; TrafficError(Unavailable) when there is no server here.

@@ -133,7 +133,12 @@ void TrafficService::Impl::start_threads(TrafficService& service) {
         upkeep_queue.pop_front();
         lock.unlock();
         try {
-          if (auto route = routes.find_route(name)) keep_loaded(*route);
+          if (auto route = routes.find_route(name)) {
+            keep_loaded(*route);  // a version that cannot load is logged; the route still follows
+            table.put(*route);
+          } else {
+            table.erase(name);
+          }
         } catch (const std::exception& e) {
           std::fprintf(stderr, "slipway: route %s: %s\n", name.c_str(), e.what());
         }
