@@ -4,13 +4,13 @@
 // and no acknowledged registration lost to a kill -9 (SQLite, and PostgreSQL when available).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BINARY, makeTempDir, makeTinyModel, startServer, kvBlockBytes, sleep, tinyModelFolder } from './lib/server.mjs';
+import { makeTempDir, makeTinyModel, startServer, kvBlockBytes, sleep, tinyModelFolder } from './lib/server.mjs';
 import { makeClient } from './lib/client.mjs';
 import { postRaw, getRaw, assertErrorShape } from './lib/http.mjs';
 import { freshPostgresUrl } from './lib/postgres.mjs';
+import { registerVersion, runSlipway, slipwayOk } from './lib/registry.mjs';
 
 const T = { timeout: 180_000 };
 const MiB = 1024 * 1024;
@@ -29,24 +29,9 @@ function tinyFolder(name, seed = 1) {
     seed === 1 ? { seedDir: seedFolder } : { seed });
 }
 
-function runSlipway(args, { timeout = 120_000 } = {}) {
-  const r = spawnSync(BINARY, args, { encoding: 'utf8', timeout });
-  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
-
-function slipwayOk(args) {
-  const r = runSlipway(args);
-  assert.equal(r.status, 0, `slipway ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
 // Registers a folder with `slipway models register`; returns the version number.
 function registerFolder(dataDir, name, folder, label) {
-  const out = slipwayOk(['models', 'register', name, '--path', folder, '--label', label, '--data', dataDir, '--json']);
-  const json = JSON.parse(out);
-  const version = json.version?.version ?? json.version;
-  assert.equal(typeof version, 'number', `no version number in ${out}`);
-  return version;
+  return registerVersion(dataDir, name, ['--path', folder], label);
 }
 
 function setAlias(dataDir, name, alias, version) {

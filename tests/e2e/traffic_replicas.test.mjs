@@ -3,22 +3,16 @@
 // controller never applies a transition twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BINARY, makeTempDir, startServer, sleep, tinyModelFolder } from './lib/server.mjs';
+import { makeTempDir, startServer, sleep, tinyModelFolder } from './lib/server.mjs';
 import { freshPostgresUrl } from './lib/postgres.mjs';
+import { runSlipway, slipwayOk } from './lib/registry.mjs';
 
 const T = { timeout: 180_000 };
 const ROUTE = 'shared-route';
 let tmp;
 let replicas;
-
-function slipwayOk(args) {
-  const r = spawnSync(BINARY, args, { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `slipway ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 async function versionAnswering(server) {
   const res = await fetch(`${server.origin}/v1/chat/completions`, {
@@ -86,7 +80,7 @@ test('a completed rollout and a rollback through one replica reach the other wit
   const promoted = Date.now();
   assert.ok(await waitForVersion(b, 'support/2', promoted) < 2_000, 'B applied the completion in time');
 
-  const rolled = spawnSync(BINARY, ['rollback', ROUTE, '--server', a.origin], { encoding: 'utf8', timeout: 30_000 });
+  const rolled = runSlipway(['rollback', ROUTE, '--server', a.origin], { timeout: 30_000 });
   assert.equal(rolled.status, 0, rolled.stderr);
   const returned = Date.now();
   assert.equal(await versionAnswering(a), 'support/1', 'A switched before the command returned');

@@ -5,11 +5,13 @@
 // answered by the target, and the load sees no failed request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BINARY, makeTempDir, startServer, sleep, tinyModelFolder } from './lib/server.mjs';
 import { makeClient } from './lib/client.mjs';
+import { adminCall } from './lib/http.mjs';
+import { registerVersion, runSlipway } from './lib/registry.mjs';
 
 const T = { timeout: 240_000 };
 const ROUTE = 'customer-support';
@@ -17,28 +19,7 @@ let tmp;
 let server;
 let dataDir;
 
-function slipwayOk(args, { timeout = 120_000 } = {}) {
-  const r = spawnSync(BINARY, args, { encoding: 'utf8', timeout });
-  assert.equal(r.status, 0, `slipway ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-function register(name, folder, label) {
-  const json = JSON.parse(slipwayOk(['models', 'register', name, '--path', folder, '--label', label,
-    '--data', dataDir, '--json']));
-  return json.version?.version ?? json.version;
-}
-
-async function admin(method, pathname, body) {
-  const res = await fetch(`${server.origin}/admin/v1${pathname}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const admin = (method, pathname, body) => adminCall(server.origin, method, pathname, body);
 
 // One small chat on the route; returns the version header, the status and when it started.
 async function probe(user) {
@@ -56,8 +37,9 @@ async function probe(user) {
 before(async () => {
   tmp = makeTempDir('traffic-rollback');
   dataDir = path.join(tmp.dir, 'data');
-  const v1 = register('support', tinyModelFolder(path.join(tmp.dir, 'm1'), { seed: 1 }), 'first');
-  const v2 = register('support', tinyModelFolder(path.join(tmp.dir, 'm2'), { seed: 2 }), 'second');
+  const register = (folder, label) => registerVersion(dataDir, 'support', ['--path', folder], label);
+  const v1 = register(tinyModelFolder(path.join(tmp.dir, 'm1'), { seed: 1 }), 'first');
+  const v2 = register(tinyModelFolder(path.join(tmp.dir, 'm2'), { seed: 2 }), 'second');
   assert.deepEqual([v1, v2], [1, 2]);
   const config = path.join(tmp.dir, 'serve.yaml');
   fs.writeFileSync(config, [
@@ -95,6 +77,12 @@ test('a route answers with its stable version and says so', T, async () => {
     chunks += 1;
   }
   assert.ok(chunks > 0);
+
+  const listed = [];
+  for await (const model of client.models.list()) listed.push(model);
+  const card = listed.find((m) => m.id === ROUTE);
+  assert.ok(card, `GET /v1/models lists the route: ${listed.map((m) => m.id).join(',')}`);
+  assert.equal(card.root, 'support/1');
 
   const routes = await admin('GET', '/routes');
   assert.equal(routes.status, 200);
@@ -165,8 +153,8 @@ test('slipway rollback under load: under a second, the target answers after it, 
   await sleep(1_500);
 
   const started = Date.now();
-  const rolled = spawnSync(BINARY, ['rollback', ROUTE, '--server', server.origin, '--reason', 'e2e load'],
-    { encoding: 'utf8', timeout: 30_000 });
+  const rolled = runSlipway(['rollback', ROUTE, '--server', server.origin, '--reason', 'e2e load'],
+    { timeout: 30_000 });
   const returned = Date.now();
   assert.equal(rolled.status, 0, rolled.stderr + rolled.stdout);
   assert.ok(returned - started < 1_000, `rollback took ${returned - started} ms`);

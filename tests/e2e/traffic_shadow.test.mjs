@@ -4,12 +4,13 @@
 // the primary's id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { BINARY, makeTempDir, startServer, sleep, tinyModelFolder } from './lib/server.mjs';
+import { makeTempDir, startServer, sleep, tinyModelFolder } from './lib/server.mjs';
 import { makeClient } from './lib/client.mjs';
+import { adminCall } from './lib/http.mjs';
+import { registerVersion } from './lib/registry.mjs';
 import { fetchMetrics, metricSum, waitForMetrics } from './lib/metrics.mjs';
 
 const T = { timeout: 240_000 };
@@ -19,18 +20,6 @@ let server;
 let fake;
 let dataDir;
 const sockets = new Set();
-
-function slipwayOk(args) {
-  const r = spawnSync(BINARY, args, { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `slipway ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-function register(name, source, label) {
-  const json = JSON.parse(slipwayOk(['models', 'register', name, ...source, '--label', label,
-    '--data', dataDir, '--json']));
-  return json.version?.version ?? json.version;
-}
 
 // An upstream for shadows that misbehave: /hang/v1 never answers a completion, /error500/v1
 // fails, /crawl/v1 answers after 1.5 seconds. Every kind answers GET /models (health).
@@ -64,16 +53,7 @@ function startFake() {
   return new Promise((resolve) => fake.listen(0, '127.0.0.1', resolve));
 }
 
-async function admin(method, pathname, body) {
-  const res = await fetch(`${server.origin}/admin/v1${pathname}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const admin = (method, pathname, body) => adminCall(server.origin, method, pathname, body);
 
 // What a client sees of an answer, without what differs per request (id, created).
 async function primaryAnswers() {
@@ -105,6 +85,7 @@ before(async () => {
   const base = `http://127.0.0.1:${fake.address().port}`;
   tmp = makeTempDir('traffic-shadow');
   dataDir = path.join(tmp.dir, 'data');
+  const register = (name, source, label) => registerVersion(dataDir, name, source, label);
   register('helper', ['--path', tinyModelFolder(path.join(tmp.dir, 'm1'), { seed: 1 })], 'one');
   register('helper', ['--path', tinyModelFolder(path.join(tmp.dir, 'm2'), { seed: 2 })], 'two');
   for (const kind of ['hang', 'error500', 'crawl']) register(kind, ['--upstream', `${base}/${kind}/v1`], kind);

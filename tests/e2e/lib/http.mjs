@@ -24,6 +24,19 @@ export async function getRaw(url, { headers = {}, timeoutMs = 30_000 } = {}) {
   return { status: res.status, headers: res.headers, text, json };
 }
 
+// One admin API call (/admin/v1 + pathname on `origin`) with an optional JSON body; returns
+// {status, json} (json null for an empty body).
+export async function adminCall(origin, method, pathname, body, { timeoutMs = 60_000 } = {}) {
+  const res = await fetch(`${origin}/admin/v1${pathname}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
 // Asserts OpenAI's error shape {"error": {"message", "type", "param", "code"}}.
 export function assertErrorShape(json, context = '') {
   assert.ok(json && typeof json === 'object', `${context}: error body is not JSON: ${JSON.stringify(json)}`);

@@ -63,6 +63,25 @@ class LoopHold {
   std::shared_future<void> released_ = release_.get_future().share();
 };
 
+// Holds the loop thread inside a ping from construction until release(), so everything
+// submitted meanwhile is waiting together at the next step.
+class PausedLoop {
+ public:
+  explicit PausedLoop(Scheduler& scheduler) {
+    scheduler.ping([this, released = released_] {
+      holding_.set_value();
+      released.wait();
+    });
+    holding_.get_future().wait();
+  }
+  void release() { release_.set_value(); }
+
+ private:
+  std::promise<void> holding_;  // a member: the loop thread may still be inside set_value()
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+};
+
 SequenceRequest request(std::vector<int32_t> prompt, SamplingParams params, Priority priority) {
   SequenceRequest out{std::move(prompt), std::move(params)};
   out.priority = priority;
@@ -142,12 +161,7 @@ TEST(SchedulerPriority, WaitingUsersAreAdmittedBeforeShadowsThatArrivedEarlier) 
   std::vector<Collector> streams(4);
   {
     Scheduler scheduler(package, pool, config);
-    std::promise<void> release, holding;
-    scheduler.ping([&] {
-      holding.set_value();
-      release.get_future().wait();
-    });
-    holding.get_future().wait();
+    PausedLoop paused(scheduler);
     // Arrival order: shadow s, user u, shadow t, user v.
     const std::string tags = "sutv";
     for (std::size_t i = 0; i < tags.size(); ++i) {
@@ -157,7 +171,7 @@ TEST(SchedulerPriority, WaitingUsersAreAdmittedBeforeShadowsThatArrivedEarlier) 
           request(test::make_prompt(5, vocab, static_cast<uint32_t>(i)), test::greedy(3), priority),
           log.tag(tags[i], streams[i].sink()));
     }
-    release.set_value();
+    paused.release();
     for (auto& s : streams) ASSERT_TRUE(s.wait_finished());
   }
   EXPECT_EQ(log.events(), "uuuvvvsssttt");
@@ -247,19 +261,14 @@ TEST(SchedulerPriority, BackgroundWorkCannotFillTheQueueAgainstUsers) {
   const auto prompt = test::make_prompt(5, package->model().config().vocab_size, 9);
   std::vector<Collector> streams(4);
   Scheduler scheduler(package, pool, config);
-  std::promise<void> release, holding;
-  scheduler.ping([&] {
-    holding.set_value();
-    release.get_future().wait();
-  });
-  holding.get_future().wait();
+  PausedLoop paused(scheduler);
   scheduler.submit(request(prompt, test::greedy(2), Priority::Shadow), streams[0].sink());
   scheduler.submit(request(prompt, test::greedy(2), Priority::Judge), streams[1].sink());
   EXPECT_THROW(scheduler.submit(request(prompt, test::greedy(2), Priority::Shadow), {}), QueueFull);
   scheduler.submit(request(prompt, test::greedy(2), Priority::User), streams[2].sink());
   scheduler.submit(request(prompt, test::greedy(2), Priority::User), streams[3].sink());
   EXPECT_THROW(scheduler.submit(request(prompt, test::greedy(2), Priority::User), {}), QueueFull);
-  release.set_value();
+  paused.release();
   for (auto& s : streams) ASSERT_TRUE(s.wait_finished());
   EXPECT_EQ(streams[0].tokens(), streams[2].tokens());
 }

@@ -8,10 +8,7 @@
 #include <sstream>
 
 #include "feedback/prompt_key.h"
-#include "http/admin/admin_api.h"
-#include "http_test_support.h"
-#include "store/store.h"
-#include "test_dir.h"
+#include "feedback_test_support.h"
 
 namespace slipway::http::test {
 namespace {
@@ -22,33 +19,9 @@ using feedback::LoggedAnswer;
 constexpr int64_t kHour = 3600LL * 1000;
 constexpr int64_t kDay = 24 * kHour;
 
-class AdminFeedbackTest : public ::testing::Test {
+class AdminFeedbackTest : public AdminFeedbackFixture {
  protected:
-  void SetUp() override {
-    dir_ = slipway::test::fresh_test_dir("http", "admin_feedback");
-    store_ = store::Store::open_data_dir(dir_.string());
-    now_ = std::make_shared<std::atomic<int64_t>>(store::system_now_ms());
-    log_ = std::make_shared<feedback::FeedbackLog>(*store_, feedback::LogSettings{},
-                                                   [now = now_] { return now->load(); });
-    api_ = std::make_shared<AdminApi>(nullptr, nullptr, log_);
-  }
-
-  void TearDown() override {
-    api_.reset();
-    log_.reset();
-    store_.reset();
-  }
-
-  AdminResponse call(verb method, const std::string& path, Json body = nullptr,
-                     std::map<std::string, std::string> query = {}) {
-    AdminRequest request;
-    request.method = method;
-    request.path = path;
-    request.query = std::move(query);
-    request.body = std::move(body);
-    request.actor = "tester";
-    return api_->handle(request);
-  }
+  void SetUp() override { open("admin_feedback", store::system_now_ms()); }
 
   // A chat answer to "2+2?" saying `content`, from `user`, created `age_ms` ago.
   void log_answer(const std::string& id, const std::string& content, const std::string& user,
@@ -91,12 +64,6 @@ class AdminFeedbackTest : public ::testing::Test {
   static std::string param(const AdminResponse& res) {
     return res.body["error"]["param"].get<std::string>();
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::shared_ptr<std::atomic<int64_t>> now_;
-  std::shared_ptr<feedback::FeedbackLog> log_;
-  std::shared_ptr<AdminApi> api_;
 };
 
 TEST_F(AdminFeedbackTest, ExportCreateListGetAndContent) {

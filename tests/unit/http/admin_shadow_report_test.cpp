@@ -6,10 +6,7 @@
 #include <atomic>
 
 #include "feedback/feedback_log.h"
-#include "http/admin/admin_api.h"
-#include "http_test_support.h"
-#include "store/store.h"
-#include "test_dir.h"
+#include "feedback_test_support.h"
 
 namespace slipway::http::test {
 namespace {
@@ -18,31 +15,17 @@ using boost::beast::http::verb;
 
 constexpr int64_t kHour = 3600LL * 1000;
 
-class AdminShadowReportTest : public ::testing::Test {
+class AdminShadowReportTest : public AdminFeedbackFixture {
  protected:
   void SetUp() override {
-    dir_ = slipway::test::fresh_test_dir("http", "admin_shadow_report");
-    store_ = store::Store::open_data_dir(dir_.string());
     feedback::LogSettings settings;
     settings.flush_interval_ms = 3'600'000;  // only the endpoint's flush writes the answers
-    log_ = std::make_shared<feedback::FeedbackLog>(*store_, settings,
-                                                   [now = now_] { return now->load(); });
-    api_ = std::make_shared<AdminApi>(nullptr, nullptr, log_);
-  }
-
-  void TearDown() override {
-    api_.reset();
-    log_.reset();
-    store_.reset();
+    open("admin_shadow_report", 1796083200000 + 48 * kHour, settings);
   }
 
   AdminResponse report(const std::string& route, std::map<std::string, std::string> query = {}) {
-    AdminRequest request;
-    request.method = verb::get;
-    request.path = "/admin/v1/routes/" + route + "/shadow-report";
-    request.query = std::move(query);
-    request.actor = "tester";
-    return api_->handle(request);
+    return call(verb::get, "/admin/v1/routes/" + route + "/shadow-report", nullptr,
+                std::move(query));
   }
 
   // An answer on route "support", `age_ms` ago, taking `latency` seconds.
@@ -68,13 +51,6 @@ class AdminShadowReportTest : public ::testing::Test {
   static std::string param(const AdminResponse& res) {
     return res.body["error"]["param"].get<std::string>();
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::shared_ptr<std::atomic<int64_t>> now_ =
-      std::make_shared<std::atomic<int64_t>>(1796083200000 + 48 * kHour);
-  std::shared_ptr<feedback::FeedbackLog> log_;
-  std::shared_ptr<AdminApi> api_;
 };
 
 TEST_F(AdminShadowReportTest, ReportsQueuedPairsInTheDefaultDay) {

@@ -4,7 +4,9 @@
 // streamed, with the request's id as every real backend does).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "feedback/feedback_log.h"
 #include "feedback/response_view.h"
+#include "http/admin/admin_api.h"
 #include "http_test_support.h"
 #include "store/store.h"
 #include "test_dir.h"
@@ -142,6 +145,44 @@ class FeedbackServerTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<feedback::FeedbackLog> log_;
   std::unique_ptr<TestServer> server_;
+};
+
+// AdminApi::handle over a real FeedbackLog on a fresh SQLite store, with a clock the test sets.
+class AdminFeedbackFixture : public ::testing::Test {
+ protected:
+  // Opens the store in a fresh folder named `name`, the log and the API, at time `now_ms`.
+  void open(const std::string& name, int64_t now_ms, const feedback::LogSettings& settings = {}) {
+    dir_ = slipway::test::fresh_test_dir("http", name);
+    store_ = store::Store::open_data_dir(dir_.string());
+    now_->store(now_ms);
+    log_ = std::make_shared<feedback::FeedbackLog>(*store_, settings,
+                                                   [now = now_] { return now->load(); });
+    api_ = std::make_shared<AdminApi>(nullptr, nullptr, log_);
+  }
+
+  void TearDown() override {
+    api_.reset();
+    log_.reset();
+    store_.reset();
+  }
+
+  // One admin call by the user "tester".
+  AdminResponse call(boost::beast::http::verb method, const std::string& path, Json body = nullptr,
+                     std::map<std::string, std::string> query = {}) {
+    AdminRequest request;
+    request.method = method;
+    request.path = path;
+    request.query = std::move(query);
+    request.body = std::move(body);
+    request.actor = "tester";
+    return api_->handle(request);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::shared_ptr<std::atomic<int64_t>> now_ = std::make_shared<std::atomic<int64_t>>(0);
+  std::shared_ptr<feedback::FeedbackLog> log_;
+  std::shared_ptr<AdminApi> api_;
 };
 
 }  // namespace slipway::http::test

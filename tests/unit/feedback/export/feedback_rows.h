@@ -11,6 +11,7 @@
 
 #include "feedback/feedback_schema.h"
 #include "feedback/json.h"
+#include "feedback/judgments.h"
 #include "postgres_test_db.h"
 #include "store/store.h"
 #include "store_backend_param.h"
@@ -63,6 +64,18 @@ inline std::string chat_outputs_json(const std::vector<Json>& outputs) {
 }
 inline std::string hash_of(const std::string& question) {
   return "chat:" + question;
+}
+
+// A judge's verdict on two logged answers, as a judging run records it.
+inline Judgment verdict(const std::string& chosen, const std::string& rejected,
+                        const std::string& detail = "A is more helpful") {
+  Judgment judgment;
+  judgment.chosen_id = chosen;
+  judgment.rejected_id = rejected;
+  judgment.judge = "judge-model";
+  judgment.detail = detail;
+  judgment.created_ms = kDec1;
+  return judgment;
 }
 
 class FeedbackStoreTest : public ::testing::TestWithParam<Backend> {

@@ -11,16 +11,6 @@ namespace {
 
 class JudgmentsTest : public FeedbackStoreTest {
  protected:
-  Judgment verdict(const std::string& chosen, const std::string& rejected,
-                   const std::string& detail = "A is more helpful") {
-    Judgment judgment;
-    judgment.chosen_id = chosen;
-    judgment.rejected_id = rejected;
-    judgment.judge = "judge-model";
-    judgment.detail = detail;
-    judgment.created_ms = kDec1;
-    return judgment;
-  }
   std::vector<std::string> stored() {
     return store_->read([](store::Transaction& tx) {
       std::vector<std::string> rows;

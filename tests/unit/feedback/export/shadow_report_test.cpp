@@ -94,13 +94,7 @@ class ShadowReportTest : public FeedbackStoreTest {
 
   void judge(const std::string& chosen, const std::string& rejected, const std::string& detail) {
     flush_logs();  // a verdict names answers already in the log
-    Judgment judgment;
-    judgment.chosen_id = chosen;
-    judgment.rejected_id = rejected;
-    judgment.judge = "judge-model";
-    judgment.detail = detail;
-    judgment.created_ms = kDec1;
-    record_judgment(*store_, judgment);
+    record_judgment(*store_, verdict(chosen, rejected, detail));
   }
 
   ShadowReport report(ShadowReportQuery query = {}) {

@@ -244,15 +244,7 @@ TEST_P(RouteStoreRolloutTest, TwoConcurrentStartsExactlyOneWins) {
     EXPECT_EQ(routes_->active_rollout("support")->id, winner.id);
     EXPECT_EQ(routes_->find_route("support")->canary, winner.canary);
 
-    Rollout aborted = winner;
-    aborted.state = RolloutState::Aborted;
-    ASSERT_TRUE(routes_->transition(
-        winner, aborted,
-        [](Route& r) {
-          r.canary.clear();
-          r.canary_weight_bp = 0;
-        },
-        event("aborted")));
+    ASSERT_TRUE(abort(winner));
   }
   EXPECT_EQ(count("traffic_rollouts"), 5);
 }

@@ -191,15 +191,7 @@ TEST_P(RouteStoreTest, DeleteRefusesMissingRoutesAndActiveRollouts) {
                        {"support", "rollout"});
   EXPECT_TRUE(routes_->find_route("support"));
 
-  Rollout aborted = active;
-  aborted.state = RolloutState::Aborted;
-  ASSERT_TRUE(routes_->transition(
-      active, aborted,
-      [](Route& r) {
-        r.canary.clear();
-        r.canary_weight_bp = 0;
-      },
-      event("aborted")));
+  ASSERT_TRUE(abort(active));
   routes_->delete_route("support", "bob", "retired");
   EXPECT_FALSE(routes_->find_route("support"));
   EXPECT_TRUE(routes_->list_routes().empty());

@@ -86,6 +86,22 @@ class RouteStoreTest : public ::testing::TestWithParam<Backend> {
         event("rollout_started"));
   }
 
+  // Aborts `active` the way the service does: the route loses its canary. False when the
+  // stored rollout had moved on.
+  bool abort(const Rollout& active) {
+    Rollout aborted = active;
+    aborted.state = RolloutState::Aborted;
+    return routes_
+        ->transition(
+            active, aborted,
+            [](Route& r) {
+              r.canary.clear();
+              r.canary_weight_bp = 0;
+            },
+            event("aborted"))
+        .has_value();
+  }
+
   std::filesystem::path dir_;
   std::string location_;
   std::atomic<int64_t> now_ms_{kDec1};
