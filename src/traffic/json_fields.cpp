@@ -42,6 +42,30 @@ void refuse_unknown_fields(const Json& object, std::initializer_list<std::string
                 " " + unknown + " in " + what + " (known: " + allowed + ").");
 }
 
+std::string optional_text_field(const Json& object, const std::string& name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return {};
+  if (!it->is_string()) throw_invalid("\"" + name + "\" must be a string.");
+  return it->get<std::string>();
+}
+
+bool optional_flag_field(const Json& object, const std::string& name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return false;
+  if (!it->is_boolean()) throw_invalid("\"" + name + "\" must be true or false.");
+  return it->get<bool>();
+}
+
+std::vector<std::string> text_list_field(const Json& value, const std::string& name) {
+  if (!value.is_array()) throw_invalid("\"" + name + "\" must be a list of versions.");
+  std::vector<std::string> out;
+  for (const Json& item : value) {
+    if (!item.is_string()) throw_invalid("\"" + name + "\" must be a list of versions.");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 double number_field(const Json& value, const std::string& name) {
   if (!value.is_number() || !std::isfinite(value.get<double>()))
     throw_invalid(quoted(name) + " must be a number, got " + value.dump() + ".");

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "traffic/json.h"
 
@@ -21,6 +22,10 @@ double number_field(const Json& value, const std::string& name);
 int64_t count_field(const Json& value, const std::string& name);
 // Seconds as a number, or a text parse_duration_ms reads; never negative.
 int64_t duration_field(const Json& value, const std::string& name);
+// The command bodies' optional fields: absent or null reads as "" / false / empty.
+std::string optional_text_field(const Json& object, const std::string& name);
+bool optional_flag_field(const Json& object, const std::string& name);
+std::vector<std::string> text_list_field(const Json& value, const std::string& name);
 // Whole numbers as integers (5, not 5.0), so what users wrote reads back the same.
 Json number_json(double value);
 

@@ -2,6 +2,7 @@
 // memory at once and in the store for every replica; the target is health-checked first.
 #include <chrono>
 
+#include "traffic/json_fields.h"
 #include "traffic/traffic_service_impl.h"
 
 namespace slipway::traffic {
@@ -22,18 +23,12 @@ std::string previous_stable(RouteStore& routes, const Route& route) {
 
 Json TrafficService::rollback(const std::string& name, const Json& body, const std::string& actor) {
   const auto started = std::chrono::steady_clock::now();
-  if (!body.is_object())
-    throw TrafficError(TrafficError::Code::Invalid, "The body must be a JSON object.");
-  for (const auto& [key, value] : body.items()) {
-    if (key != "to" && key != "force" && key != "reason")
-      throw TrafficError(TrafficError::Code::Invalid, "Unknown field \"" + key + "\".");
-  }
+  require_object(body, "The body");
+  refuse_unknown_fields(body, {"to", "force", "reason"}, "the body");
   const Route route = impl_->require_route(name);
   std::string target;
-  if (auto to = body.find("to"); to != body.end() && !to->is_null()) {
-    if (!to->is_string())
-      throw TrafficError(TrafficError::Code::Invalid, "\"to\" must be a version.");
-    target = impl_->pin(to->get<std::string>()).ref();
+  if (const std::string to = optional_text_field(body, "to"); !to.empty()) {
+    target = impl_->pin(to).ref();
   } else if (!route.canary.empty()) {
     target = route.stable;  // during a rollout, back means the stable arm alone
   } else {
@@ -44,13 +39,9 @@ Json TrafficService::rollback(const std::string& name, const Json& body, const s
           "Route \"" + name + "\" has no previous stable version; name one (\"to\", --to).");
     }
   }
-  bool force = false;
-  if (auto f = body.find("force"); f != body.end() && !f->is_null()) {
-    if (!f->is_boolean())
-      throw TrafficError(TrafficError::Code::Invalid, "\"force\" must be true or false.");
-    force = f->get<bool>();
-  }
-  const std::string reason = body.value("reason", std::string("rollback"));
+  const bool force = optional_flag_field(body, "force");
+  std::string reason = optional_text_field(body, "reason");
+  if (reason.empty()) reason = "rollback";
   if (target == route.stable && route.canary.empty()) {
     throw TrafficError(TrafficError::Code::Conflict,
                        "Route \"" + name + "\" already serves " + target + " alone.");

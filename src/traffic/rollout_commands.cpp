@@ -1,5 +1,6 @@
 // Rollouts: start, status, the commands that move them, and the controller's tick.
 #include "traffic/bucketing.h"
+#include "traffic/json_fields.h"
 #include "traffic/rollout_decision.h"
 #include "traffic/traffic_service_impl.h"
 
@@ -11,15 +12,6 @@ constexpr const char* kController = "controller";
 
 int32_t weight_bp_at(const Rollout& rollout, int32_t step) {
   return percent_to_bp(rollout.plan.steps.at(static_cast<size_t>(step)).weight_percent);
-}
-
-bool body_flag(const Json& body, const char* field) {
-  auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return false;
-  if (!it->is_boolean())
-    throw TrafficError(TrafficError::Code::Invalid,
-                       std::string("\"") + field + "\" must be true or false.");
-  return it->get<bool>();
 }
 
 // The arms return to the stable version: the canary leaves the route.
@@ -77,8 +69,7 @@ std::optional<RouteStore::Transition> TrafficService::Impl::apply(
 
 Json TrafficService::start_rollout(const std::string& route_name, const Json& body,
                                    const std::string& actor) {
-  if (!body.is_object())
-    throw TrafficError(TrafficError::Code::Invalid, "The body must be a JSON object.");
+  require_object(body, "The body");
   const Route route = impl_->require_route(route_name);
   auto canary_field = body.find("canary");
   if (canary_field == body.end() || !canary_field->is_string())
@@ -97,7 +88,7 @@ Json TrafficService::start_rollout(const std::string& route_name, const Json& bo
   plan_body.erase("canary");
   plan_body.erase("force");
   plan_body.erase("reason");
-  const bool force = body_flag(body, "force");
+  const bool force = optional_flag_field(body, "force");
   const RolloutPlan plan = plan_from_json(plan_body);
   validate_plan(plan);
 
@@ -124,7 +115,7 @@ Json TrafficService::start_rollout(const std::string& route_name, const Json& bo
         r.canary_weight_bp = weight;
         r.salt = rollout.salt;
       },
-      make_event("rollout_started", actor, body.value("reason", ""),
+      make_event("rollout_started", actor, optional_text_field(body, "reason"),
                  {{"stable", route.stable}, {"canary", canary}, {"plan", plan_to_json(plan)}}));
   impl_->publish_stored(route_name);  // the canary is loaded and healthy: serve it now
   return impl_->status_json(started);

@@ -5,47 +5,10 @@
 
 #include "registry/registry_error.h"
 #include "registry/version_ref.h"
+#include "traffic/json_fields.h"
 #include "traffic/traffic_service_impl.h"
 
 namespace slipway::traffic {
-
-namespace {
-
-std::vector<std::string> string_list(const Json& value, const std::string& field) {
-  if (!value.is_array()) {
-    throw TrafficError(TrafficError::Code::Invalid,
-                       "\"" + field + "\" must be a list of versions.");
-  }
-  std::vector<std::string> out;
-  for (const Json& item : value) {
-    if (!item.is_string()) {
-      throw TrafficError(TrafficError::Code::Invalid,
-                         "\"" + field + "\" must be a list of versions.");
-    }
-    out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
-std::string optional_text(const Json& body, const std::string& field) {
-  auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return {};
-  if (!it->is_string())
-    throw TrafficError(TrafficError::Code::Invalid, "\"" + field + "\" must be a string.");
-  return it->get<std::string>();
-}
-
-void refuse_unknown_fields(const Json& body, std::initializer_list<const char*> known) {
-  if (!body.is_object())
-    throw TrafficError(TrafficError::Code::Invalid, "The body must be a JSON object.");
-  for (const auto& [key, value] : body.items()) {
-    bool ok = false;
-    for (const char* k : known) ok = ok || key == k;
-    if (!ok) throw TrafficError(TrafficError::Code::Invalid, "Unknown field \"" + key + "\".");
-  }
-}
-
-}  // namespace
 
 TrafficEvent make_event(std::string kind, const std::string& actor, std::string reason,
                         Json detail) {
@@ -184,21 +147,22 @@ Json TrafficService::show_route(const std::string& name) {
 }
 
 Json TrafficService::create_route(const Json& body, const std::string& actor) {
-  refuse_unknown_fields(body, {"name", "stable", "shadows", "fallback", "reason"});
+  require_object(body, "The body");
+  refuse_unknown_fields(body, {"name", "stable", "shadows", "fallback", "reason"}, "the body");
   Route route;
-  route.name = optional_text(body, "name");
+  route.name = optional_text_field(body, "name");
   if (!valid_route_name(route.name)) {
     throw TrafficError(TrafficError::Code::Invalid,
                        "\"name\" must be a route name: letters, digits, '.', '_', '-'.");
   }
-  const std::string stable = optional_text(body, "stable");
+  const std::string stable = optional_text_field(body, "stable");
   if (stable.empty()) throw TrafficError(TrafficError::Code::Invalid, "\"stable\" is required.");
   route.stable = impl_->pin(stable).ref();
   if (auto it = body.find("shadows"); it != body.end() && !it->is_null()) {
-    for (const std::string& ref : string_list(*it, "shadows"))
+    for (const std::string& ref : text_list_field(*it, "shadows"))
       route.shadows.push_back(impl_->pin(ref).ref());
   }
-  if (const std::string fallback = optional_text(body, "fallback"); !fallback.empty())
+  if (const std::string fallback = optional_text_field(body, "fallback"); !fallback.empty())
     route.fallback = impl_->pin(fallback).ref();
   if (impl_->routes.find_route(route.name)) {
     throw TrafficError(TrafficError::Code::Conflict,
@@ -211,7 +175,7 @@ Json TrafficService::create_route(const Json& body, const std::string& actor) {
     for (const std::string& shadow : route.shadows) impl_->load_now(shadow);
     if (!route.fallback.empty()) impl_->load_now(route.fallback);
   }
-  Route created = impl_->routes.create_route(route, actor, optional_text(body, "reason"));
+  Route created = impl_->routes.create_route(route, actor, optional_text_field(body, "reason"));
   impl_->publish(created);
   impl_->follow_in_registry(created.name, 0, created.stable, actor);
   impl_->queue_upkeep(created.name);
@@ -220,19 +184,20 @@ Json TrafficService::create_route(const Json& body, const std::string& actor) {
 
 Json TrafficService::update_route(const std::string& name, const Json& body,
                                   const std::string& actor) {
-  refuse_unknown_fields(body, {"shadows", "fallback", "reason"});
+  require_object(body, "The body");
+  refuse_unknown_fields(body, {"shadows", "fallback", "reason"}, "the body");
   impl_->require_route(name);
   std::optional<std::vector<std::string>> shadows;
   if (auto it = body.find("shadows"); it != body.end()) {
     shadows.emplace();
     if (!it->is_null()) {
-      for (const std::string& ref : string_list(*it, "shadows"))
+      for (const std::string& ref : text_list_field(*it, "shadows"))
         shadows->push_back(impl_->pin(ref).ref());
     }
   }
   std::optional<std::string> fallback;
   if (body.contains("fallback")) {
-    const std::string text = optional_text(body, "fallback");
+    const std::string text = optional_text_field(body, "fallback");
     fallback = text.empty() ? std::string() : impl_->pin(text).ref();
   }
   if (impl_->versions) {
@@ -249,7 +214,7 @@ Json TrafficService::update_route(const std::string& name, const Json& body,
         if (shadows) route.shadows = *shadows;
         if (fallback) route.fallback = *fallback;
       },
-      make_event("route_updated", actor, optional_text(body, "reason"), detail));
+      make_event("route_updated", actor, optional_text_field(body, "reason"), detail));
   impl_->publish(updated);
   impl_->queue_upkeep(name);
   return route_to_json(updated);

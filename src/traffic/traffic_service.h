@@ -4,13 +4,10 @@
 // bodies, docs/admin-api.md), so the admin API and `slipway routes|rollout|rollback` share one
 // implementation. Thread-safe.
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "backends/backend.h"
