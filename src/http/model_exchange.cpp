@@ -212,7 +212,10 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
                         &stats, backend->name(), routed ? version : "", arm});
       }
     }
-    if (streaming && outcome.chunks > 0 && !peer_gone_) {
+    // An error event is the stream's last bytes: hold it until on_done() (which follows at
+    // once) has been recorded, as for a normal end.
+    const bool hold = outcome.error_after_chunks && !outcome.done;
+    if (streaming && outcome.chunks > 0 && !peer_gone_ && !hold) {
       const bool last = outcome.done;
       if (last && !outcome.error_after_chunks) pending += sse_done();
       if (!pending.empty() || last) {
