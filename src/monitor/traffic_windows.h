@@ -18,6 +18,7 @@
 #include <tuple>
 #include <vector>
 
+#include "monitor/monitor_schema.h"
 #include "store/clock.h"
 #include "store/store.h"
 
@@ -126,8 +127,5 @@ struct WindowPoint {
 // absent.
 std::vector<WindowPoint> read_window_series(store::Store& store, const WindowQuery& query,
                                             int64_t step_ms);
-
-// Brings the monitor's tables to this binary's version (module "monitor": monitor_windows).
-void migrate_monitor(store::Store& store);
 
 }  // namespace slipway::monitor
