@@ -19,6 +19,7 @@
 #include "app/serve/memory_budget.h"
 #include "app/serve/model_loader.h"
 #include "app/serve/serve_config.h"
+#include "app/serve/served_monitoring.h"
 #include "app/serve/served_traffic.h"
 #include "backends/backend_set.h"
 #include "engine/compute_pool.h"
@@ -166,6 +167,14 @@ registry::Version configured_version(registry::Registry& registry, const ModelSe
   return std::move(configured.version);
 }
 
+// Stops the monitor's evaluator (whose alert actions use the traffic part) when it goes.
+struct StopMonitorFirst {
+  std::shared_ptr<monitor::MonitorService> monitor;
+  ~StopMonitorFirst() {
+    if (monitor) monitor->stop();
+  }
+};
+
 void run_serve(const ServeArgs& args) {
   const ServeConfig config = build_config(args);
   // The registry's store first: a database migrated by a newer slipway stops the start here.
@@ -189,11 +198,12 @@ void run_serve(const ServeArgs& args) {
                describe_feedback_settings(config.feedback).c_str());
 
   // Destruction runs bottom-up: the server first (with the admin API and its pool), then the
-  // traffic part (shadow copies cancelled, controller stopped, metric windows flushed), then the
-  // loader and the backends (whose schedulers use the pool and whose upstream clients use the
-  // io_context), then the pool and the io_context, then the response log (whose destructor
-  // writes what is still queued, so nothing may log after it), and last the registry and its
-  // store.
+  // monitor's evaluator stops, then the traffic part (shadow copies cancelled, controller
+  // stopped, metric windows flushed), then the monitor (judge calls cancelled, drift slots
+  // flushed), then the loader and the backends (whose schedulers use the pool and whose upstream
+  // clients use the io_context), then the pool and the io_context, then the response log (whose
+  // destructor writes what is still queued, so nothing may log after it), and last the registry and
+  // its store.
   boost::asio::io_context io;
   engine::ComputePool pool(config.engine.threads);
   auto backends = std::make_shared<backends::BackendSet>();
@@ -203,13 +213,19 @@ void run_serve(const ServeArgs& args) {
   loader_options.memory_budget_bytes = memory_budget_bytes(config.state.memory_budget_mb);
   auto loader = std::make_shared<ServedModels>(*reg, backends, pool, io, loader_options);
   loader->start_resolving();
-  ServedTraffic traffic(*store, *reg, loader, backends, feedback_log, config.traffic);
+  ServedMonitoring monitoring(*store, config.monitoring, backends, io);
+  std::fprintf(stderr, "slipway: monitoring: %s\n", describe_monitoring(config.monitoring).c_str());
+  ServedTraffic traffic(*store, *reg, loader, backends, {feedback_log, monitoring.service},
+                        config.traffic);
+  // Alert actions reach the traffic part: they stop before it is destroyed.
+  const StopMonitorFirst stop_monitor{monitoring.service};
   http::Server server(io, config.server, backends, metrics);
   server.set_feedback(feedback_log);
   server.set_traffic(traffic.service, traffic.shadow);
   server.set_windows(traffic.windows);
-  server.set_admin_api(
-      std::make_shared<http::AdminApi>(&*reg, loader, feedback_log, traffic.service));
+  server.set_monitor(monitoring.service);
+  server.set_admin_api(std::make_shared<http::AdminApi>(&*reg, loader, feedback_log,
+                                                        traffic.service, monitoring.service));
   server.listen();
 
   // Models load while the server already answers /health with 503 "loading".
@@ -251,6 +267,7 @@ void run_serve(const ServeArgs& args) {
         }
       }
       traffic.start(config.traffic);
+      monitoring.start(traffic.service);
       server.set_ready(true);
     } catch (const backends::ApiError& e) {
       load_error = e.message;

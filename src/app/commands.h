@@ -4,11 +4,15 @@
 
 namespace slipway::app {
 
+void register_alerts_command(CLI::App& root);
 void register_bench_command(CLI::App& root);
+void register_drift_command(CLI::App& root);
 void register_feedback_command(CLI::App& root);
 void register_generate_command(CLI::App& root);
 void register_lora_command(CLI::App& root);
 void register_models_command(CLI::App& root);
+void register_monitor_command(CLI::App& root);
+void register_quality_command(CLI::App& root);
 void register_rollback_command(CLI::App& root);
 void register_rollout_command(CLI::App& root);
 void register_routes_command(CLI::App& root);

@@ -7,11 +7,15 @@
 int main(int argc, char** argv) {
   CLI::App app{"slipway: from a fine-tuned weights folder to safe production"};
   app.require_subcommand(1);
+  slipway::app::register_alerts_command(app);
   slipway::app::register_bench_command(app);
+  slipway::app::register_drift_command(app);
   slipway::app::register_feedback_command(app);
   slipway::app::register_generate_command(app);
   slipway::app::register_lora_command(app);
   slipway::app::register_models_command(app);
+  slipway::app::register_monitor_command(app);
+  slipway::app::register_quality_command(app);
   slipway::app::register_rollback_command(app);
   slipway::app::register_rollout_command(app);
   slipway::app::register_routes_command(app);

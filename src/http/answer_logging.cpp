@@ -1,5 +1,8 @@
 #include "http/answer_logging.h"
 
+#include "http/observed_answer.h"
+#include "store/clock.h"
+
 namespace slipway::http {
 
 using backends::Endpoint;
@@ -23,19 +26,19 @@ constexpr int kClientClosed = 499;  // nginx's convention, as the metrics record
 
 }  // namespace
 
-AnswerLogger::AnswerLogger(std::shared_ptr<feedback::FeedbackLog> log, AnswerKind kind)
-    : log_(std::move(log)), capture_(kind), started_(std::chrono::steady_clock::now()) {
+AnswerLogger::AnswerLogger(AnswerDestinations to, AnswerKind kind)
+    : to_(std::move(to)), capture_(kind), started_(std::chrono::steady_clock::now()) {
   answer_.kind = kind;
-  answer_.created_ms = log_->now_ms();
+  answer_.created_ms = to_.log ? to_.log->now_ms() : store::system_now_ms();
 }
 
-std::optional<AnswerLogger> AnswerLogger::start(std::shared_ptr<feedback::FeedbackLog> log,
-                                                Endpoint endpoint, const Json& body,
-                                                std::string route, std::string user,
-                                                std::string id) {
+std::optional<AnswerLogger> AnswerLogger::start(AnswerDestinations to, Endpoint endpoint,
+                                                const Json& body, std::string route,
+                                                std::string user, std::string id) {
   const auto kind = logged_kind(endpoint);
-  if (!kind || !log || !log->settings().enabled) return std::nullopt;
-  AnswerLogger logger(std::move(log), *kind);
+  if (to.log && !to.log->settings().enabled) to.log.reset();
+  if (!kind || (!to.log && !to.monitor)) return std::nullopt;
+  AnswerLogger logger(std::move(to), *kind);
   logger.answer_.id = std::move(id);
   logger.answer_.route = std::move(route);
   logger.answer_.user = std::move(user);
@@ -77,7 +80,8 @@ void AnswerLogger::finish(const ExchangeEnd& end) {
   feedback::LoggedAnswer answer = build(end);
   // A response without choices still got its id: keep a choice 0 so feedback finds it.
   if (answer.choices.empty()) answer.choices.push_back(feedback::LoggedChoice{});
-  log_->log(std::move(answer));
+  if (to_.monitor && answer.status == 200) to_.monitor->observe(observed_answer(answer));
+  if (to_.log) to_.log->log(std::move(answer));
 }
 
 }  // namespace slipway::http

@@ -1,7 +1,7 @@
 #pragma once
-// What the response log receives for one model request: the client's body, the answer as it
-// went out (chunks or the whole response, rebuilt by feedback::AnswerCapture), and the
-// request's stats at its end. Lives on the connection's strand for one request.
+// What the response log and the monitor receive for one model request: the client's body, the
+// answer as it went out (chunks or the whole response, rebuilt by feedback::AnswerCapture), and
+// the request's stats at its end. Lives on the connection's strand for one request.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -10,6 +10,7 @@
 #include "backends/backend.h"
 #include "feedback/answer_capture.h"
 #include "feedback/feedback_log.h"
+#include "monitor/monitor_service.h"
 
 namespace slipway::http {
 
@@ -26,27 +27,35 @@ struct ExchangeEnd {
   std::string primary_id;  // shadow answers: the primary's id
 };
 
+// Where finished answers go; either may be null.
+struct AnswerDestinations {
+  std::shared_ptr<feedback::FeedbackLog> log;  // used when enabled
+  std::shared_ptr<monitor::MonitorService> monitor;
+};
+
 class AnswerLogger {
  public:
-  // A logger for chat completions and completions when `log` is set and enabled, else
-  // nullopt (nothing is copied then). `body` is copied: the request moves it to the backend.
-  static std::optional<AnswerLogger> start(std::shared_ptr<feedback::FeedbackLog> log,
-                                           backends::Endpoint endpoint, const backends::Json& body,
-                                           std::string route, std::string user, std::string id);
+  // A logger for chat completions and completions when the log is enabled or a monitor
+  // watches, else nullopt (nothing is copied then). `body` is copied: the request moves it to
+  // the backend.
+  static std::optional<AnswerLogger> start(AnswerDestinations to, backends::Endpoint endpoint,
+                                           const backends::Json& body, std::string route,
+                                           std::string user, std::string id);
 
   void add_chunk(const backends::Json& chunk) { capture_.add_chunk(chunk); }
   void set_response(const backends::Json& response) { capture_.set_response(response); }
   // Logs the answer once, when the client got its id: a whole 200 answer, or a stream with at
-  // least one chunk (status 499 when the client left). Never blocks.
+  // least one chunk (status 499 when the client left). The monitor sees complete answers
+  // only. Never blocks.
   void finish(const ExchangeEnd& end);
 
   // The answer as it would be logged with this end (exposed for finish and its tests).
   feedback::LoggedAnswer build(const ExchangeEnd& end) const;
 
  private:
-  AnswerLogger(std::shared_ptr<feedback::FeedbackLog> log, feedback::AnswerKind kind);
+  AnswerLogger(AnswerDestinations to, feedback::AnswerKind kind);
 
-  std::shared_ptr<feedback::FeedbackLog> log_;
+  AnswerDestinations to_;
   feedback::AnswerCapture capture_;
   feedback::LoggedAnswer answer_;  // the fields known at the start
   std::chrono::steady_clock::time_point started_;

@@ -40,6 +40,7 @@ std::string metrics_text(const ServerState& state) {
   std::string text = state.metrics->render(state.backends->all());
   if (const auto log = state.feedback()) text += log->metrics_text();
   if (state.shadow) text += state.shadow->metrics_text();
+  if (state.monitor) text += state.monitor->metrics_text();
   return text;
 }
 

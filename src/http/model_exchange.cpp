@@ -104,8 +104,8 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
                     .count();
   api.user = user;
   api.deadline = std::chrono::steady_clock::now() + state_->options.request_timeout;
-  auto logger = AnswerLogger::start(state_->feedback(), endpoint, body.body, body.model, api.user,
-                                    api.request_id);
+  auto logger = AnswerLogger::start({state_->feedback(), state_->monitor}, endpoint, body.body,
+                                    body.model, api.user, api.request_id);
   api.body = std::move(body.body);
   request_id_ = api.request_id;
   served_version_ = version;

@@ -48,6 +48,10 @@ void Server::set_windows(std::shared_ptr<monitor::WindowRecorder> windows) {
   impl_->core->state->windows = std::move(windows);
 }
 
+void Server::set_monitor(std::shared_ptr<monitor::MonitorService> monitor) {
+  impl_->core->state->monitor = std::move(monitor);
+}
+
 void Server::listen() {
   impl_->core->listen();
 }

@@ -13,6 +13,7 @@
 
 #include "backends/backend_set.h"
 #include "feedback/feedback_log.h"
+#include "monitor/monitor_service.h"
 #include "monitor/serving_metrics.h"
 #include "monitor/traffic_windows.h"
 #include "traffic/shadow_mirror.h"
@@ -61,6 +62,9 @@ class Server {
   // Every answered model request is counted in the store's per-minute windows (route, version,
   // arm) that rollout gates read. Call before listen().
   void set_windows(std::shared_ptr<monitor::WindowRecorder> windows);
+  // Every answered chat/completion (and shadow copy) is shown to the monitor: drift signals and
+  // the judge's sampler; /metrics adds its figures. Call before listen().
+  void set_monitor(std::shared_ptr<monitor::MonitorService> monitor);
   // Binds and listens (throws std::runtime_error naming the address on failure). Until
   // set_ready(true), /health answers 503 "loading" and model requests 503.
   void listen();

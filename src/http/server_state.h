@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/server.h"
+#include "monitor/monitor_service.h"
 #include "monitor/traffic_windows.h"
 #include "traffic/shadow_mirror.h"
 #include "traffic/traffic_service.h"
@@ -35,6 +36,7 @@ class ServerState {
   std::shared_ptr<traffic::TrafficService> traffic;
   std::shared_ptr<traffic::ShadowMirror> shadow;
   std::shared_ptr<monitor::WindowRecorder> windows;
+  std::shared_ptr<monitor::MonitorService> monitor;  // null: no judge, drift or alerts
 
   bool draining() const { return draining_.load(); }
   // Marks the server draining; returns the connections open at that moment. on_drained runs

@@ -5,8 +5,8 @@
 namespace slipway::http {
 
 traffic::ShadowMirror::AnswerSink shadow_answer_sink(
-    std::shared_ptr<feedback::FeedbackLog> log, std::shared_ptr<monitor::WindowRecorder> windows) {
-  return [log = std::move(log), windows = std::move(windows)](traffic::ShadowAnswer&& answer) {
+    AnswerDestinations to, std::shared_ptr<monitor::WindowRecorder> windows) {
+  return [to = std::move(to), windows = std::move(windows)](traffic::ShadowAnswer&& answer) {
     if (windows) {
       windows->record({answer.route, answer.version, "shadow", answer.status,
                        answer.stats.total_seconds, answer.stats.first_token_seconds,
@@ -14,7 +14,7 @@ traffic::ShadowMirror::AnswerSink shadow_answer_sink(
     }
     // Only answers are logged: a failed copy has nothing to compare (it is counted instead).
     if (!answer.response) return;
-    auto logger = AnswerLogger::start(log, answer.endpoint, answer.request, answer.route,
+    auto logger = AnswerLogger::start(to, answer.endpoint, answer.request, answer.route,
                                       answer.user, answer.id);
     if (!logger) return;
     logger->set_response(*answer.response);

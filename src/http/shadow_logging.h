@@ -1,16 +1,17 @@
 #pragma once
 // Where shadow copies' answers go: the response log (arm "shadow", the primary's id, so
-// `slipway shadow report` and the dashboard compare both answers) and the metric windows.
+// `slipway shadow report` and the dashboard compare both answers), the monitor (drift of the
+// shadow version, pairwise judging against the primary) and the metric windows.
 #include <memory>
 
-#include "feedback/feedback_log.h"
+#include "http/answer_logging.h"
 #include "monitor/traffic_windows.h"
 #include "traffic/shadow_mirror.h"
 
 namespace slipway::http {
 
-// Either may be null. The sink never blocks (both only queue).
+// Any may be null. The sink never blocks (each only queues or counts).
 traffic::ShadowMirror::AnswerSink shadow_answer_sink(
-    std::shared_ptr<feedback::FeedbackLog> log, std::shared_ptr<monitor::WindowRecorder> windows);
+    AnswerDestinations to, std::shared_ptr<monitor::WindowRecorder> windows);
 
 }  // namespace slipway::http

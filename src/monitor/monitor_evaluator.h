@@ -18,6 +18,7 @@
 #include "monitor/alerts/alert_rules.h"
 #include "monitor/alerts/alert_store.h"
 #include "monitor/alerts/webhook_notifier.h"
+#include "monitor/drift/drift_recorder.h"
 #include "monitor/drift/drift_report.h"
 #include "monitor/quality_trend.h"
 #include "store/clock.h"
@@ -55,6 +56,12 @@ struct EvaluationSummary {
   std::vector<std::string> errors;  // a series that could not be evaluated, and why
 };
 nlohmann::json evaluation_summary_to_json(const EvaluationSummary& summary);
+
+// The drift of one series over [since, until) against its baseline as the evaluator picks it
+// (arm "stable": its own previous window of the same length; other arms: the route's stable
+// arm over the same window). The admin API uses it for history (earlier windows).
+SeriesStatus evaluate_drift_series(store::Store& store, const DriftSeries& series, int64_t since_ms,
+                                   int64_t until_ms, const DriftThresholds& thresholds);
 
 class MonitorEvaluator {
  public:

@@ -44,6 +44,9 @@ struct QualityTrend {
   std::string sentence;  // "mean 5.1 below 7.6 (baseline 8.0 − 5%) for 3 windows"
 };
 nlohmann::json quality_trend_to_json(const QualityTrend& trend);
+// Throws std::invalid_argument naming the setting: window_ms < 1000, max_drop outside [0, 1),
+// windows or min_samples < 1, a non-positive baseline window, a pinned baseline not finite.
+void validate_quality_settings(const QualitySettings& settings);
 
 // Pure: the trend from windows (one route and version, complete windows only, oldest first)
 // and a baseline with its sample count. Degraded when the last `windows` points are all below;

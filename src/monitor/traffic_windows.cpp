@@ -2,16 +2,11 @@
 // changed minutes, so serving never waits on the store.
 #include "monitor/traffic_windows.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <exception>
-#include <random>
 #include <stdexcept>
 #include <utility>
 
+#include "monitor/recorder_support.h"
 #include "monitor/window_buckets.h"
 
 namespace slipway::monitor {
@@ -32,14 +27,6 @@ const char* const kUpsert =
     "prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, "
     "latency_buckets = excluded.latency_buckets, ttft_buckets = excluded.ttft_buckets, "
     "updated_ms = excluded.updated_ms";
-
-std::string random_replica_id() {
-  std::random_device device;
-  const uint64_t bits = (static_cast<uint64_t>(device()) << 32) ^ device();
-  char id[17];
-  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(bits));
-  return id;
-}
 
 void check_options(const WindowRecorderOptions& options) {
   if (options.flush_interval_ms < 1) {
@@ -70,19 +57,8 @@ WindowRecorder::WindowRecorder(store::Store& store, WindowRecorderOptions option
 }
 
 WindowRecorder::~WindowRecorder() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-  try {
-    flush();
-  } catch (const std::exception& error) {
-    spdlog::warn("traffic windows: the last flush to {} failed, its minutes are lost: {}",
-                 store_.describe(), error.what());
-  } catch (...) {
-  }
+  stop_flush_loop(
+      mutex_, wake_, stop_, thread_, [this] { flush(); }, "traffic windows", store_.describe());
 }
 
 void WindowRecorder::record(const WindowSample& sample) {
@@ -165,28 +141,9 @@ WindowRecorder::Counters WindowRecorder::counters() const {
 }
 
 void WindowRecorder::run() {
-  bool failing = false;  // log the first failure and the recovery, not every retry
-  std::unique_lock lock(mutex_);
-  while (!stop_) {
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms),
-                   [this] { return stop_; });
-    if (stop_) break;
-    lock.unlock();
-    try {
-      flush();
-      if (failing) spdlog::info("traffic windows: flushing to {} again", store_.describe());
-      failing = false;
-    } catch (const std::exception& error) {
-      if (!failing) {
-        spdlog::warn("traffic windows: flush to {} failed, will retry: {}", store_.describe(),
-                     error.what());
-      }
-      failing = true;
-    } catch (...) {
-      failing = true;
-    }
-    lock.lock();
-  }
+  run_flush_loop(
+      mutex_, wake_, stop_, options_.flush_interval_ms, [this] { flush(); }, "traffic windows",
+      store_.describe());
 }
 
 }  // namespace slipway::monitor

@@ -7,7 +7,9 @@
 #include <sstream>
 
 #include "app/serve/feedback_config.h"
+#include "app/serve/monitoring_config.h"
 #include "app/serve/traffic_config.h"
+#include "app/serve/upstream_config.h"
 #include "app/serve/yaml_section.h"
 #include "registry/registry_error.h"
 #include "registry/version_ref.h"
@@ -59,20 +61,6 @@ void read_engine(Section section, EngineSettings& engine) {
   section.read("max_lora_rank", engine.max_lora_rank);
   section.read("max_loras", engine.max_loras);
   section.reject_unknown_keys();
-}
-
-UpstreamSettings read_upstream(Section section) {
-  UpstreamSettings upstream;
-  section.read("base_url", upstream.base_url);
-  section.read("api_key_env", upstream.api_key_env);
-  section.read("model", upstream.model);
-  section.read("connect_timeout_seconds", upstream.connect_timeout_seconds);
-  section.read("read_timeout_seconds", upstream.read_timeout_seconds);
-  section.read("max_idle_connections", upstream.max_idle_connections);
-  section.read("verify_tls", upstream.verify_tls);
-  section.read("ca_file", upstream.ca_file);
-  section.reject_unknown_keys();
-  return upstream;
 }
 
 ModelSettings read_model(const YAML::Node& node, std::size_t index, const std::string& source,
@@ -138,6 +126,8 @@ ServeConfig parse_serve_config(const std::string& yaml, const std::string& sourc
   read_feedback_config(Section(top.child("feedback"), "feedback", source), config.feedback);
   read_traffic_config(Section(top.child("traffic"), "traffic", source), config.traffic);
   read_routes_config(top, config.traffic);
+  read_monitoring_config(Section(top.child("monitoring"), "monitoring", source), base_dir,
+                         config.monitoring);
   YAML::Node models = top.child("models");
   if (models && !models.IsNull()) {
     if (!models.IsSequence()) top.fail("models must be a list", models.Mark());

@@ -11,6 +11,7 @@
 
 #include "feedback/log_settings.h"
 #include "http/server.h"
+#include "monitor/monitor_service.h"
 #include "monitor/traffic_windows.h"
 #include "traffic/shadow_mirror.h"
 #include "traffic/traffic_service.h"
@@ -81,6 +82,25 @@ struct TrafficSettings {
   std::vector<RouteSettings> routes;
 };
 
+// The judge of the `monitoring:` section: a model this server answers with (a served name, a
+// route or a registered version) or a private upstream (a hosted model), never both.
+struct JudgeSettings {
+  std::string model;
+  std::optional<UpstreamSettings> upstream;
+  monitor::JudgeOptions options;
+  std::filesystem::path score_template;  // empty: the default
+  std::filesystem::path pair_template;   // empty: the default
+};
+
+// The `monitoring:` section (monitoring_config.h): drift, quality, alerts and the judge.
+struct MonitorSettings {
+  bool enabled = true;
+  monitor::MonitorServiceOptions service;
+  std::optional<JudgeSettings> judge;
+  std::filesystem::path phrases;  // refusal/uncertainty/stopword lists; empty: the defaults
+  std::vector<std::string> webhook_secret_envs;  // per webhook: the signing secret's variable
+};
+
 struct ServeConfig {
   http::ServerOptions server;
   StateSettings state;
@@ -88,6 +108,7 @@ struct ServeConfig {
   std::vector<ModelSettings> models;
   feedback::LogSettings feedback;  // the response log and /v1/feedback (feedback_config.h)
   TrafficSettings traffic;
+  MonitorSettings monitoring;
 };
 
 // Seconds as the config and flags spell durations, to the milliseconds the server counts in.

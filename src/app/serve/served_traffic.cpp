@@ -9,7 +9,7 @@ namespace slipway::app {
 ServedTraffic::ServedTraffic(store::Store& store, registry::Registry& registry,
                              std::shared_ptr<ServedModels> loader,
                              std::shared_ptr<backends::BackendSet> backends,
-                             std::shared_ptr<feedback::FeedbackLog> log,
+                             http::AnswerDestinations shadow_answers,
                              const TrafficSettings& settings)
     : windows(std::make_shared<monitor::WindowRecorder>(store, settings.windows)),
       figures(std::make_unique<StoreGateFigures>(store)),
@@ -17,7 +17,7 @@ ServedTraffic::ServedTraffic(store::Store& store, registry::Registry& registry,
       service(std::make_shared<traffic::TrafficService>(store, registry, versions.get(),
                                                         figures.get(), settings.options)),
       shadow(std::make_shared<traffic::ShadowMirror>(
-          settings.shadow, http::shadow_answer_sink(std::move(log), windows))) {}
+          settings.shadow, http::shadow_answer_sink(std::move(shadow_answers), windows))) {}
 
 void ServedTraffic::start(const TrafficSettings& settings) {
   for (const RouteSettings& route : settings.routes) {

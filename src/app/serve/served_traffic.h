@@ -1,15 +1,15 @@
 #pragma once
 // The traffic part as `slipway serve` wires it: metric windows in the store, gate figures read
-// back from them and from the feedback rates, routes over the loaded models, shadow copies
-// logged in the response log. Members are destroyed in reverse order: shadow copies stop first,
-// the metric windows flush last.
+// back from them, the feedback rates and the judge's scores, routes over the loaded models,
+// shadow copies logged in the response log and shown to the monitor. Members are destroyed in
+// reverse order: shadow copies stop first, the metric windows flush last.
 #include <memory>
 
 #include "app/serve/model_loader.h"
 #include "app/serve/route_versions.h"
 #include "app/serve/serve_config.h"
 #include "app/serve/store_gate_figures.h"
-#include "feedback/feedback_log.h"
+#include "http/answer_logging.h"
 #include "monitor/traffic_windows.h"
 #include "traffic/shadow_mirror.h"
 #include "traffic/traffic_service.h"
@@ -20,7 +20,7 @@ struct ServedTraffic {
   ServedTraffic(store::Store& store, registry::Registry& registry,
                 std::shared_ptr<ServedModels> loader,
                 std::shared_ptr<backends::BackendSet> backends,
-                std::shared_ptr<feedback::FeedbackLog> log, const TrafficSettings& settings);
+                http::AnswerDestinations shadow_answers, const TrafficSettings& settings);
 
   // Creates the configured routes the store does not have (the store's win), then starts the
   // service: the routes' versions load, the controller runs. Call once models are loaded.

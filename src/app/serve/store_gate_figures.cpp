@@ -1,6 +1,7 @@
 #include "app/serve/store_gate_figures.h"
 
 #include "feedback/rates.h"
+#include "monitor/judge/judge_scores.h"
 #include "monitor/traffic_windows.h"
 
 namespace slipway::app {
@@ -26,6 +27,11 @@ traffic::ArmFigures StoreGateFigures::figures(const std::string& route, const st
     figures.completion_rate = window.completion_rate();
     figures.satisfaction = window.thumbs_up_share();
   }
+  // The judge's scores of the answers this arm served in the window.
+  const monitor::QualityWindow judged =
+      monitor::read_quality_total(store_, {route, version, arm, since_ms, until_ms, 0});
+  figures.judged = judged.scored;
+  figures.judged_quality = judged.mean();
   return figures;
 }
 

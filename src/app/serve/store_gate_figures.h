@@ -1,6 +1,7 @@
 #pragma once
 // traffic::GateFigures over the store: requests, errors and p95 latency from the monitor's
-// per-minute windows, satisfaction and task completion from the feedback rates. Both are
+// per-minute windows, satisfaction and task completion from the feedback rates, judged quality
+// from the judge's scores. All are
 // written by every replica, so every replica's controller judges the same numbers.
 #include "store/store.h"
 #include "traffic/gate_figures.h"

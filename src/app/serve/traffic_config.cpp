@@ -1,35 +1,6 @@
 #include "app/serve/traffic_config.h"
 
-#include <cmath>
-
 namespace slipway::app {
-namespace {
-
-// A positive number of seconds no larger than `max`, as milliseconds.
-void read_seconds(YamlSection& section, const char* key, std::chrono::milliseconds& out,
-                  double max) {
-  double seconds = static_cast<double>(out.count()) / 1000.0;
-  section.read(key, seconds);
-  if (!(seconds > 0) || seconds > max) {
-    section.fail_at(key, section.where() + "." + key +
-                             " must be a positive number of seconds up to " +
-                             std::to_string(static_cast<int64_t>(max)));
-  }
-  out = seconds_to_ms(seconds);
-}
-
-template <class Int>
-void read_range(YamlSection& section, const char* key, Int& out, int64_t min, int64_t max) {
-  int64_t value = static_cast<int64_t>(out);
-  section.read(key, value);
-  if (value < min || value > max) {
-    section.fail_at(key, section.where() + "." + key + " must be " + std::to_string(min) + "-" +
-                             std::to_string(max));
-  }
-  out = static_cast<Int>(value);
-}
-
-}  // namespace
 
 void read_traffic_config(YamlSection section, TrafficSettings& settings) {
   auto& options = settings.options;

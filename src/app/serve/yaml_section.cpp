@@ -1,5 +1,6 @@
 #include "app/serve/yaml_section.h"
 
+#include <cstdio>
 #include <sstream>
 
 namespace slipway::app {
@@ -39,6 +40,33 @@ void YamlSection::fail_at(const char* key, const std::string& message) const {
     if (const YAML::Node value = node_[key]; value) fail(message, value.Mark());
   }
   fail(message);
+}
+
+void read_seconds(YamlSection& section, const char* key, std::chrono::milliseconds& out,
+                  double max) {
+  double seconds = static_cast<double>(out.count()) / 1000.0;
+  section.read(key, seconds);
+  if (!(seconds > 0) || seconds > max) {
+    section.fail_at(key, section.where() + "." + key +
+                             " must be a positive number of seconds up to " +
+                             std::to_string(static_cast<int64_t>(max)));
+  }
+  out = seconds_to_ms(seconds);
+}
+
+void read_seconds(YamlSection& section, const char* key, int64_t& out_ms, double max) {
+  std::chrono::milliseconds value{out_ms};
+  read_seconds(section, key, value, max);
+  out_ms = value.count();
+}
+
+void read_number(YamlSection& section, const char* key, double& out, double min, double max) {
+  section.read(key, out);
+  if (!(out >= min && out <= max)) {
+    char range[96];
+    std::snprintf(range, sizeof range, " must be a number from %g to %g", min, max);
+    section.fail_at(key, section.where() + "." + key + range);
+  }
 }
 
 }  // namespace slipway::app

@@ -3,6 +3,8 @@
 // file and line in every error (ConfigError). Shared by the readers of each config section.
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
+#include <cstdint>
 #include <set>
 #include <string>
 
@@ -47,5 +49,25 @@ class YamlSection {
   const std::string& source_;
   std::set<std::string> known_;
 };
+
+// A positive number of seconds no larger than `max`, read into milliseconds.
+void read_seconds(YamlSection& section, const char* key, std::chrono::milliseconds& out,
+                  double max);
+void read_seconds(YamlSection& section, const char* key, int64_t& out_ms, double max);
+
+// An integer in [min, max].
+template <class Int>
+void read_range(YamlSection& section, const char* key, Int& out, int64_t min, int64_t max) {
+  int64_t value = static_cast<int64_t>(out);
+  section.read(key, value);
+  if (value < min || value > max) {
+    section.fail_at(key, section.where() + "." + key + " must be " + std::to_string(min) + "-" +
+                             std::to_string(max));
+  }
+  out = static_cast<Int>(value);
+}
+
+// A number in [min, max].
+void read_number(YamlSection& section, const char* key, double& out, double min, double max);
 
 }  // namespace slipway::app

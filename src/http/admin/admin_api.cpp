@@ -23,11 +23,13 @@ AdminResponse error_answer(const ApiError& error, std::string allow = {}) {
 
 AdminApi::AdminApi(registry::Registry* registry, std::shared_ptr<ModelLoader> loader,
                    std::shared_ptr<feedback::FeedbackLog> feedback,
-                   std::shared_ptr<traffic::TrafficService> traffic)
+                   std::shared_ptr<traffic::TrafficService> traffic,
+                   std::shared_ptr<monitor::MonitorService> monitor)
     : registry_(registry),
       loader_(std::move(loader)),
       feedback_(std::move(feedback)),
-      traffic_(std::move(traffic)) {}
+      traffic_(std::move(traffic)),
+      monitor_(std::move(monitor)) {}
 
 AdminResponse AdminApi::handle(const AdminRequest& request) const {
   ErrorContext errors;
@@ -35,8 +37,8 @@ AdminResponse AdminApi::handle(const AdminRequest& request) const {
   try {
     const std::string_view path = trim_trailing_slash(request.path);
     std::string allow;
-    for (const auto* table :
-         {&registry_routes(), &served_routes(), &feedback_routes(), &traffic_routes()}) {
+    for (const auto* table : {&registry_routes(), &served_routes(), &feedback_routes(),
+                              &traffic_routes(), &monitor_routes()}) {
       for (const AdminRoute& route : *table) {
         const auto params = match_path(route.pattern, path);
         if (!params) continue;
@@ -62,11 +64,15 @@ AdminResponse AdminApi::handle(const AdminRequest& request) const {
         if (route.needs == AdminNeeds::Traffic && !traffic_) {
           return error_answer(ApiError::unavailable("Routes are not configured on this server."));
         }
+        if (route.needs == AdminNeeds::Monitor && !monitor_) {
+          return error_answer(ApiError::unavailable(
+              "Monitoring is not enabled on this server (monitoring.enabled)."));
+        }
         errors.not_found_code = route.not_found_code;
         errors.conflict_code = route.conflict_code;
         errors.stage_rule_code = route.stage_rule_code;
-        AdminCall call{request,         *params,        registry_, loader_.get(),
-                       feedback_.get(), traffic_.get(), errors};
+        AdminCall call{request,         *params,        registry_,      loader_.get(),
+                       feedback_.get(), traffic_.get(), monitor_.get(), errors};
         return route.handler(call);
       }
     }

@@ -1,9 +1,9 @@
 #pragma once
 // The admin REST API under /admin/v1/ (docs/admin-api.md): registry operations and the models
-// a running server serves, the response log, and routes with their rollouts. Handlers are plain
-// blocking functions (they wait for durable store writes and model loads), so the connection runs
-// them on the server's admin thread pool, never on an I/O thread. JSON in, JSON out, errors in the
-// OpenAI format.
+// a running server serves, the response log, routes with their rollouts, and monitoring. Handlers
+// are plain blocking functions (they wait for durable store writes and model loads), so the
+// connection runs them on the server's admin thread pool, never on an I/O thread. JSON in, JSON
+// out, errors in the OpenAI format.
 #include <boost/beast/http/verb.hpp>
 #include <map>
 #include <memory>
@@ -13,6 +13,7 @@
 #include "backends/backend.h"
 #include "feedback/feedback_log.h"
 #include "http/admin/model_loader.h"
+#include "monitor/monitor_service.h"
 #include "registry/registry.h"
 #include "traffic/traffic_service.h"
 
@@ -41,7 +42,8 @@ class AdminApi {
   // Any may be null: its endpoints then answer 503 saying what is not configured.
   AdminApi(registry::Registry* registry, std::shared_ptr<ModelLoader> loader,
            std::shared_ptr<feedback::FeedbackLog> feedback = nullptr,
-           std::shared_ptr<traffic::TrafficService> traffic = nullptr);
+           std::shared_ptr<traffic::TrafficService> traffic = nullptr,
+           std::shared_ptr<monitor::MonitorService> monitor = nullptr);
   // Never throws: every error becomes an OpenAI-style error body with its status.
   AdminResponse handle(const AdminRequest& request) const;
 
@@ -50,6 +52,7 @@ class AdminApi {
   std::shared_ptr<ModelLoader> loader_;
   std::shared_ptr<feedback::FeedbackLog> feedback_;
   std::shared_ptr<traffic::TrafficService> traffic_;
+  std::shared_ptr<monitor::MonitorService> monitor_;
 };
 
 }  // namespace slipway::http

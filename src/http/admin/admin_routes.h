@@ -2,7 +2,8 @@
 // The admin API's route table: one entry per method and path pattern of docs/admin-api.md,
 // with what the route needs (the registry, the model loader or the feedback log) and what its
 // registry errors mean. admin_registry_routes.cpp, admin_served_routes.cpp and
-// admin_feedback_routes.cpp and admin_traffic_routes.cpp hold the handlers.
+// admin_feedback_routes.cpp, admin_traffic_routes.cpp and admin_monitor_routes.cpp hold the
+// handlers.
 #include <boost/beast/http/verb.hpp>
 #include <string_view>
 #include <vector>
@@ -22,12 +23,13 @@ struct AdminCall {
   ModelLoader* loader;
   feedback::FeedbackLog* feedback;
   traffic::TrafficService* traffic;
+  monitor::MonitorService* monitor;
   ErrorContext& errors;  // a handler adds the models it names, for 404 codes
 
   const std::string& param(std::string_view name) const { return params.find(name)->second; }
 };
 
-enum class AdminNeeds { Registry, Loader, Feedback, Traffic };
+enum class AdminNeeds { Registry, Loader, Feedback, Traffic, Monitor };
 
 struct AdminRoute {
   boost::beast::http::verb method;
@@ -44,5 +46,6 @@ const std::vector<AdminRoute>& registry_routes();
 const std::vector<AdminRoute>& served_routes();
 const std::vector<AdminRoute>& feedback_routes();
 const std::vector<AdminRoute>& traffic_routes();
+const std::vector<AdminRoute>& monitor_routes();
 
 }  // namespace slipway::http

@@ -32,7 +32,8 @@ struct DriftRecorderOptions {
 class DriftRecorder {
  public:
   // Runs the monitor's migrations and starts the flush thread. Throws std::invalid_argument
-  // for options out of range (slot_ms < 1000, flush_interval_ms < 1, retention_days < 1).
+  // for options out of range (slot_ms < 1000, flush_interval_ms < 1, retention_days outside
+  // 1..36500, terms_per_slot < 1) and for a missing phrase matcher or clock.
   DriftRecorder(store::Store& store, std::shared_ptr<const PhraseMatcher> phrases,
                 DriftRecorderOptions options, store::WallClock clock = store::system_now_ms);
   ~DriftRecorder();  // flushes what is recorded, then stops
@@ -51,6 +52,7 @@ class DriftRecorder {
     uint64_t recorded = 0;
     uint64_t flushes = 0;
     uint64_t flush_failures = 0;
+    uint64_t late = 0;  // answers whose slot had closed (ended 15 minutes ago): dropped
   };
   Counters counters() const;
 

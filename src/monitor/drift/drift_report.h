@@ -52,6 +52,12 @@ struct DriftReport {
   std::vector<const DriftCheck*> crossings() const;  // Warning or Critical checks
 };
 
+// Throws std::invalid_argument naming the first threshold out of range (min_answers < 1,
+// length_bins outside 1..1000, a warning not positive or above its critical, ks_alpha outside
+// (0, 1), an increase outside (0, 1], top_terms < 1). Config readers call it at load time.
+void validate_drift_thresholds(const DriftThresholds& thresholds);
+
+// Throws std::invalid_argument for thresholds validate_drift_thresholds rejects.
 DriftReport compare_drift(const DriftSample& baseline, const DriftSample& current,
                           const DriftThresholds& thresholds);
 nlohmann::json drift_report_to_json(const DriftReport& report);

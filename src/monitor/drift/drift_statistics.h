@@ -22,7 +22,9 @@ using LabelCounts = std::map<std::string, int64_t>;
 // Absent when either side is empty.
 struct PsiResult {
   double psi = 0;
-  std::vector<int64_t> upper_edges;  // each bin's largest value; the last bin is open
+  // Each bin's largest value, for every bin but the last (open) one: one entry fewer than the
+  // shares below.
+  std::vector<int64_t> upper_edges;
   std::vector<double> baseline_shares;
   std::vector<double> current_shares;
 };
@@ -40,6 +42,9 @@ struct KsResult {
   int64_t current_n = 0;
 };
 std::optional<KsResult> kolmogorov_smirnov(const ValueCounts& baseline, const ValueCounts& current);
+// The Kolmogorov distribution's survival function Q_KS(λ) = 2 Σ_{j≥1} (−1)^{j−1} e^{−2j²λ²}
+// (1 for λ <= 0 or NaN): the p-value above, exposed for tests against tabulated values.
+double kolmogorov_q(double lambda);
 
 // Jensen-Shannon distance (the square root of the divergence with log base 2, so in [0, 1])
 // between the two label distributions, over the union of both sides' top `top_terms` labels by

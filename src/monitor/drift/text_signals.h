@@ -31,8 +31,9 @@ struct PhraseLists {
   static PhraseLists from_file(const std::filesystem::path& file);
 };
 
-// Matches phrases case-insensitively on word boundaries, with typographic apostrophes (’)
-// read as ', and runs of whitespace read as one space. Built once, used from many threads.
+// Matches phrases case-insensitively (ASCII letters) on word boundaries, with typographic
+// apostrophes (’) read as ', and runs of whitespace read as one space; only an answer's first
+// 16 KiB are searched. Built once, used from many threads.
 class PhraseMatcher {
  public:
   explicit PhraseMatcher(PhraseLists lists);
@@ -40,7 +41,8 @@ class PhraseMatcher {
   bool uncertain(std::string_view text) const;
   // Lower-cased words of letters and digits (UTF-8 letters kept whole; apostrophes inside a
   // word kept), at least 3 bytes long, not a stopword and not all digits. Only the first
-  // `max_bytes` of the text are read.
+  // `max_bytes` of the text are read (a word cut there is left out). Each term once, in the
+  // order of first use.
   std::vector<std::string> terms(std::string_view text, std::size_t max_bytes = 16'384) const;
   const PhraseLists& lists() const { return lists_; }
 
