@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, sleep, startServer, tinyModelFolder } from './lib/server.mjs';
 import { adminCall } from './lib/http.mjs';
-import { fetchMetrics, metricSum } from './lib/metrics.mjs';
+import { checkScrapeAgainstDeployList, fetchMetrics, metricSum } from './lib/metrics.mjs';
 import { registerVersion } from './lib/registry.mjs';
 
 const T = { timeout: 240_000 };
@@ -143,7 +143,9 @@ test('a truncating canary drifts, the alert fires and rolls the route back; no r
   assert.ok(canaryAnswers.every((r) => r.body.usage.completion_tokens <= 4));
 
   // The drift figures are metrics too, and the alert is listed as active.
-  const m = (await fetchMetrics(server.origin)).samples;
+  const scrape = await fetchMetrics(server.origin);
+  checkScrapeAgainstDeployList(scrape.text);
+  const m = scrape.samples;
   assert.ok((metricSum(m, 'slipway_drift_statistic', { route: ROUTE, version: 'support/2', check: 'length_psi' }) ?? 0) >= 0.2);
   assert.equal(metricSum(m, 'slipway_alerts_active', { rule: 'canary-drift', route: ROUTE, version: 'support/2' }), 1);
 });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { makeTempDir, sleep, startServer, tinyModelFolder } from './lib/server.mjs';
 import { makeClient } from './lib/client.mjs';
 import { adminCall } from './lib/http.mjs';
-import { fetchMetrics, metricSum } from './lib/metrics.mjs';
+import { checkScrapeAgainstDeployList, fetchMetrics, metricSum } from './lib/metrics.mjs';
 import { registerVersion } from './lib/registry.mjs';
 import { startJudgeServer } from './lib/judge_server.mjs';
 
@@ -133,6 +133,8 @@ test('judge answers in every format are scored; nonsense and timeouts are counte
   const n = metricSum(counts.samples, 'slipway_judge_score_count', { route: ROUTE, version: 'helper/1' });
   assert.equal(n, 10);
   assert.ok(Math.abs(sum / n - 8.4) < 1e-9, `mean ${sum / n}`);
+  // What deploy/'s rules and dashboard expect is what the server exports.
+  checkScrapeAgainstDeployList((await fetchMetrics(server.origin)).text);
   const quality = await admin('GET', `/quality?route=${ROUTE}`);
   assert.equal(quality.status, 200, JSON.stringify(quality.json));
   const trend = quality.json.data.find((t) => t.version === 'helper/1');

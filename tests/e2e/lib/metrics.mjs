@@ -1,4 +1,9 @@
 // Prometheus text format: parse /metrics and sum samples by name and labels.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 // Returns [{name, labels: {k: v}, value}] for every sample line (comments skipped).
 export function parseMetrics(text) {
@@ -52,5 +57,22 @@ export async function waitForMetrics(origin, predicate, { timeoutMs = 10_000, wh
       throw new Error(`${what} not reached within ${timeoutMs} ms; last values:\n${relevant.join('\n')}`);
     }
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Checks a real /metrics body against tests/deploy/metric_names.txt, the list the Prometheus
+// rules and the Grafana dashboard in deploy/ are checked against: every family present must be
+// listed with its type and labels. Throws with the checker's complaints.
+export function checkScrapeAgainstDeployList(text) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scrape-'));
+  try {
+    const file = path.join(dir, 'metrics.txt');
+    fs.writeFileSync(file, text);
+    const script = fileURLToPath(new URL('../../deploy/check_deploy_files.py', import.meta.url));
+    const r = spawnSync('python3', [script, '--scrape', file], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`the scrape does not match metric_names.txt:\n${r.stdout}${r.stderr}`);
+    return r.stdout;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
