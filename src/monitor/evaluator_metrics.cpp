@@ -1,70 +1,20 @@
 // The evaluator's figures in the Prometheus text format: what the last evaluation measured,
 // the alerts it saw active, and how evaluations went.
-#include <cmath>
 #include <cstdint>
 #include <map>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "metrics/prometheus_text.h"
 #include "monitor/monitor_evaluator.h"
 
 namespace slipway::monitor {
 
 namespace {
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
-
-// Label values escape backslash, double quote and newline.
-std::string escaped(const std::string& value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char ch : value) {
-    if (ch == '\\') {
-      out += "\\\\";
-    } else if (ch == '"') {
-      out += "\\\"";
-    } else if (ch == '\n') {
-      out += "\\n";
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
-std::string number_text(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  // Counts and states read as integers ("2", not "2.0").
-  if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    return std::to_string(static_cast<int64_t>(value));
-  }
-  return nlohmann::json(value).dump();  // the shortest text that reads back exactly
-}
-
-class MetricsText {
- public:
-  void family(const char* name, const char* type, const char* help) {
-    out_ << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
-  }
-  void sample(const char* name, const Labels& labels, double value) {
-    out_ << name;
-    if (!labels.empty()) {
-      out_ << '{';
-      for (std::size_t i = 0; i < labels.size(); ++i) {
-        out_ << (i == 0 ? "" : ",") << labels[i].first << "=\"" << escaped(labels[i].second) << '"';
-      }
-      out_ << '}';
-    }
-    out_ << ' ' << number_text(value) << '\n';
-  }
-  std::string text() const { return out_.str(); }
-
- private:
-  std::ostringstream out_;
-};
+using metrics::Labels;
+using metrics::PrometheusText;
 
 double state_value(DriftState state) {
   switch (state) {
@@ -80,7 +30,7 @@ double state_value(DriftState state) {
   return -1;
 }
 
-void drift_metrics(MetricsText& text, const std::vector<SeriesStatus>& series) {
+void drift_metrics(PrometheusText& text, const std::vector<SeriesStatus>& series) {
   text.family("slipway_drift_statistic", "gauge",
               "The drift check's statistic (PSI, K-S D, rate increase, distance) over the last "
               "window against its baseline.");
@@ -111,7 +61,7 @@ void drift_metrics(MetricsText& text, const std::vector<SeriesStatus>& series) {
   }
 }
 
-void quality_metrics(MetricsText& text, const std::vector<SeriesStatus>& series) {
+void quality_metrics(PrometheusText& text, const std::vector<SeriesStatus>& series) {
   // A version on several arms has one trend: shown once.
   std::map<std::pair<std::string, std::string>, const QualityTrend*> trends;
   for (const SeriesStatus& status : series) {
@@ -143,7 +93,7 @@ void quality_metrics(MetricsText& text, const std::vector<SeriesStatus>& series)
 
 std::string MonitorEvaluator::metrics_text() const {
   std::lock_guard lock(mutex_);
-  MetricsText text;
+  PrometheusText text;
   drift_metrics(text, last_.series);
   quality_metrics(text, last_.series);
 
@@ -154,22 +104,20 @@ std::string MonitorEvaluator::metrics_text() const {
                  {"route", alert.route},
                  {"version", alert.version},
                  {"severity", alert.severity}},
-                1);
+                uint64_t{1});
   }
   text.family("slipway_alerts_fired_total", "counter", "Alerts this replica created, by rule.");
   std::map<std::string, uint64_t> fired;
   for (const AlertRule& rule : options_.rules) fired[rule.name] = 0;
   for (const auto& [rule, count] : fired_by_rule_) fired[rule] = count;
   for (const auto& [rule, count] : fired) {
-    text.sample("slipway_alerts_fired_total", {{"rule", rule}}, static_cast<double>(count));
+    text.sample("slipway_alerts_fired_total", {{"rule", rule}}, count);
   }
   text.family("slipway_monitor_evaluations_total", "counter",
               "Monitor evaluations on this replica, by result.");
-  text.sample("slipway_monitor_evaluations_total", {{"result", "ok"}},
-              static_cast<double>(evaluations_ok_));
-  text.sample("slipway_monitor_evaluations_total", {{"result", "failed"}},
-              static_cast<double>(evaluations_failed_));
-  return text.text();
+  text.sample("slipway_monitor_evaluations_total", {{"result", "ok"}}, evaluations_ok_);
+  text.sample("slipway_monitor_evaluations_total", {{"result", "failed"}}, evaluations_failed_);
+  return std::move(text).text();
 }
 
 }  // namespace slipway::monitor

@@ -34,6 +34,7 @@ void check_options(const EvaluatorOptions& options) {
                                 std::to_string(options.lookback_ms));
   }
   validate_quality_settings(options.quality);
+  validate_drift_thresholds(options.drift.thresholds);
   validate_alert_rules(options.rules);
 }
 

@@ -7,6 +7,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include "metrics/prometheus_text.h"
 #include "monitor/judge/judge_scores.h"
 
 namespace slipway::monitor {
@@ -18,6 +19,9 @@ constexpr int64_t kDayMs = 86'400'000;
 void check_options(const MonitorServiceOptions& options) {
   if (options.evaluate_interval_ms < 100) {
     throw std::invalid_argument("monitoring.evaluate_every must be at least 0.1 s");
+  }
+  if (options.max_pending_answers < 1) {
+    throw std::invalid_argument("the monitor's answer queue must hold at least one answer");
   }
   if (options.judge_retention_days < 1 || options.alert_retention_days < 1) {
     throw std::invalid_argument("monitoring retention must be at least 1 day");
@@ -50,10 +54,17 @@ MonitorService::MonitorService(store::Store& store, MonitorServiceOptions option
         store_, judge->options, std::move(judge->score_template), std::move(judge->pair_template),
         std::move(judge->backend), std::move(judge->preferences), clock_);
   }
+  observer_ = std::thread([this] { run_observer(); });
 }
 
 MonitorService::~MonitorService() {
   stop();
+  {
+    std::lock_guard lock(answers_mutex_);
+    answers_stop_ = true;
+  }
+  answers_wake_.notify_all();
+  observer_.join();  // counts what was queued before it stops
   judge_.reset();
   evaluator_.reset();
   webhooks_.reset();
@@ -76,13 +87,52 @@ void MonitorService::stop() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
-void MonitorService::observe(const ObservedAnswer& answer) {
+void MonitorService::observe(ObservedAnswer answer) {
   if (!observing_) return;
-  drift_->record(answer);
-  if (judge_) judge_->observe(answer);
+  {
+    std::lock_guard lock(answers_mutex_);
+    if (answers_.size() >= options_.max_pending_answers) {
+      ++counters_.dropped;
+      return;
+    }
+    answers_.push_back(std::move(answer));
+  }
+  answers_wake_.notify_all();
+}
+
+bool MonitorService::wait_observed(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(answers_mutex_);
+  return answers_wake_.wait_for(lock, timeout,
+                                [this] { return answers_.empty() && !worker_busy_; });
+}
+
+MonitorService::Counters MonitorService::counters() const {
+  std::lock_guard lock(answers_mutex_);
+  return counters_;
+}
+
+void MonitorService::run_observer() {
+  std::unique_lock lock(answers_mutex_);
+  for (;;) {
+    answers_wake_.wait(lock, [this] { return answers_stop_ || !answers_.empty(); });
+    if (answers_.empty()) return;  // stopping, and nothing is left
+    std::deque<ObservedAnswer> batch;
+    batch.swap(answers_);
+    worker_busy_ = true;
+    lock.unlock();
+    for (const ObservedAnswer& answer : batch) {
+      drift_->record(answer);
+      if (judge_) judge_->observe(answer);
+    }
+    lock.lock();
+    worker_busy_ = false;
+    counters_.observed += batch.size();
+    answers_wake_.notify_all();
+  }
 }
 
 EvaluationSummary MonitorService::evaluate_now() {
+  wait_observed(std::chrono::seconds(5));
   drift_->flush();
   return evaluator_->evaluate();
 }
@@ -115,7 +165,16 @@ void MonitorService::purge_old_rows() {
 }
 
 std::string MonitorService::metrics_text() const {
-  std::string text = evaluator_->metrics_text();
+  const Counters counts = counters();
+  std::string text =
+      metrics::PrometheusText()
+          .family("slipway_monitor_answers_total", "counter",
+                  "Served answers the monitor counted (observed) or dropped because its queue "
+                  "was full")
+          .sample("slipway_monitor_answers_total", {{"result", "observed"}}, counts.observed)
+          .sample("slipway_monitor_answers_total", {{"result", "dropped"}}, counts.dropped)
+          .text();
+  text += evaluator_->metrics_text();
   if (judge_) text += judge_->metrics_text();
   if (webhooks_) text += webhooks_->metrics_text();
   return text;

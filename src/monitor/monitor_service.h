@@ -1,12 +1,14 @@
 #pragma once
-// The monitoring part as a server runs it: answers observed after they were served feed the
-// drift recorder and the judge; an evaluator thread turns the store's figures into quality
-// trends, drift reports and alerts (with their actions and webhooks) every interval. Observing
-// never blocks and never fails a request; the evaluation only reads the store.
+// The monitoring part as a server runs it: answers observed after they were served are queued
+// (bounded: dropped and counted when full) for a worker that feeds the drift recorder and the
+// judge; an evaluator thread turns the store's figures into quality trends, drift reports and
+// alerts (with their actions and webhooks) every interval. Observing costs a request one copy
+// and a short lock, never blocks and never fails it; the evaluation only reads the store.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -39,8 +41,9 @@ struct MonitorServiceOptions {
   int64_t evaluate_interval_ms = 30'000;
   std::vector<WebhookTarget> webhooks;
   WebhookOptions webhook_options;
-  int64_t judge_retention_days = 30;  // judge rows answered before this are deleted
-  int64_t alert_retention_days = 90;  // resolved alerts resolved before this are deleted
+  int64_t judge_retention_days = 30;         // judge rows answered before this are deleted
+  int64_t alert_retention_days = 90;         // resolved alerts resolved before this are deleted
+  std::size_t max_pending_answers = 10'000;  // observed answers waiting for the worker
 };
 
 class MonitorService {
@@ -61,9 +64,19 @@ class MonitorService {
   // queued work ends with the destructor. For a server shutting down, before the parts the
   // actions reach are destroyed. Idempotent.
   void stop();
-  // Never blocks: counts the answer's drift signals and hands it to the judge's sampler.
-  void observe(const ObservedAnswer& answer);
-  // Flushes the drift recorder and evaluates now (the admin API's "evaluate", tests).
+  // Never blocks: queues the answer for the worker (drift signals, the judge's sampler), or
+  // drops and counts it when max_pending_answers are waiting.
+  void observe(ObservedAnswer answer);
+  // Waits until the worker has taken every queued answer (tests, benchmarks); false on timeout.
+  bool wait_observed(std::chrono::milliseconds timeout);
+
+  struct Counters {
+    uint64_t observed = 0;  // answers the worker has counted
+    uint64_t dropped = 0;   // answers dropped because the queue was full
+  };
+  Counters counters() const;
+  // Takes the queued answers, flushes the drift recorder and evaluates now (the admin API's
+  // "evaluate", tests).
   EvaluationSummary evaluate_now();
 
   store::Store& store() { return store_; }
@@ -78,6 +91,7 @@ class MonitorService {
 
  private:
   void run();
+  void run_observer();
   void purge_old_rows();
 
   store::Store& store_;
@@ -94,6 +108,14 @@ class MonitorService {
   std::atomic<bool> observing_{true};
   int64_t last_purge_ms_ = 0;
   std::thread thread_;
+
+  mutable std::mutex answers_mutex_;
+  std::condition_variable answers_wake_;  // the worker waits for answers, wait_observed for none
+  std::deque<ObservedAnswer> answers_;
+  bool answers_stop_ = false;
+  bool worker_busy_ = false;
+  Counters counters_;
+  std::thread observer_;
 };
 
 }  // namespace slipway::monitor

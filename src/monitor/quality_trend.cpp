@@ -3,31 +3,21 @@
 #include "monitor/quality_trend.h"
 
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
+#include "metrics/decimal_text.h"
 #include "monitor/window_buckets.h"
 
 namespace slipway::monitor {
 
 namespace {
 
+using metrics::trimmed_decimal;
+
 // A mean equal to the threshold must not count as bad even when the threshold came out of
 // floating-point arithmetic (8 · 0.95 is not exactly 7.6).
 constexpr double kEpsilon = 1e-9;
-
-// `value` with at most `decimals` decimals and no trailing zeros: 7.6, 5.12, 8.
-std::string trimmed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  std::string out = text;
-  if (out.find('.') != std::string::npos) {
-    while (out.back() == '0') out.pop_back();
-    if (out.back() == '.') out.pop_back();
-  }
-  return out == "-0" ? "0" : out;
-}
 
 // The span in the largest unit that divides it: "24h", "90m", "45s", "1500ms".
 std::string span_text(int64_t ms) {
@@ -51,7 +41,7 @@ void check_settings(const QualitySettings& settings) {
     fail("window_ms must be at least 1000, got " + std::to_string(settings.window_ms));
   }
   if (!(settings.max_drop >= 0 && settings.max_drop < 1)) {
-    fail("max_drop must be in [0, 1), got " + trimmed(settings.max_drop, 6));
+    fail("max_drop must be in [0, 1), got " + trimmed_decimal(settings.max_drop, 6));
   }
   if (settings.windows < 1) {
     fail("windows must be at least 1, got " + std::to_string(settings.windows));
@@ -83,8 +73,8 @@ int trailing_streak(const std::vector<QualityPoint>& points, int64_t window_ms) 
 
 std::string against_text(const QualityTrend& trend, const QualitySettings& settings,
                          double threshold) {
-  return trimmed(threshold, 2) + " (baseline " + trimmed(*trend.baseline, 2) + " − " +
-         trimmed(settings.max_drop * 100, 2) + "%)";
+  return trimmed_decimal(threshold, 2) + " (baseline " + trimmed_decimal(*trend.baseline, 2) +
+         " − " + trimmed_decimal(settings.max_drop * 100, 2) + "%)";
 }
 
 std::string window_count(int count) {
@@ -106,12 +96,12 @@ std::string describe(const QualityTrend& trend, const QualitySettings& settings)
   }
   const double mean = newest->window.mean().value_or(0);
   const std::string against = against_text(trend, settings, *newest->threshold);
-  if (!newest->below) return "mean " + trimmed(mean, 2) + " at or above " + against;
+  if (!newest->below) return "mean " + trimmed_decimal(mean, 2) + " at or above " + against;
   if (trend.consecutive_below == 0) {
-    return "mean " + trimmed(mean, 2) + " below " + against +
+    return "mean " + trimmed_decimal(mean, 2) + " below " + against +
            ", but the newest window has too few scored answers";
   }
-  return "mean " + trimmed(mean, 2) + " below " + against + " for " +
+  return "mean " + trimmed_decimal(mean, 2) + " below " + against + " for " +
          window_count(trend.consecutive_below) +
          (trend.state == QualityState::Degraded
               ? ""

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "monitor/series_filter.h"
 #include "monitor/traffic_windows.h"
 #include "monitor/window_buckets.h"
 
@@ -16,19 +17,9 @@ void for_each_row(store::Store& store, const WindowQuery& query,
                   const std::function<void(int64_t, const WindowTotals&)>& visit) {
   std::string sql =
       "SELECT minute_ms, requests, errors, successes, prompt_tokens, completion_tokens, "
-      "latency_buckets, ttft_buckets FROM monitor_windows WHERE minute_ms >= ?";
-  store::Params params{query.since_ms};
-  if (query.until_ms != 0) {
-    sql += " AND minute_ms < ?";
-    params.emplace_back(query.until_ms);
-  }
-  const std::pair<const char*, const std::string*> filters[] = {
-      {"route", &query.route}, {"version", &query.version}, {"arm", &query.arm}};
-  for (const auto& [column, value] : filters) {
-    if (value->empty()) continue;
-    sql += std::string(" AND ") + column + " = ?";
-    params.emplace_back(*value);
-  }
+      "latency_buckets, ttft_buckets FROM monitor_windows WHERE ";
+  store::Params params;
+  append_series_filter(sql, params, "minute_ms", series_filter_of(query));
   const store::Rows rows =
       store.read([&](store::Transaction& tx) { return tx.query(sql, params); });
   for (const store::Row& row : rows) {

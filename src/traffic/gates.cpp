@@ -3,39 +3,30 @@
 #include "traffic/gates.h"
 
 #include <cmath>
-#include <cstdio>
+
+#include "metrics/decimal_text.h"
 
 namespace slipway::traffic {
 
 namespace {
 
+using metrics::trimmed_decimal;
+
 // Equal values must pass even when the bound came out of floating-point arithmetic
 // (0.9 - 0.02 is not exactly 0.88).
 constexpr double kEpsilon = 1e-9;
 
-// `value` with at most `decimals` decimals and no trailing zeros: 0.7, 2.16, 90.
-std::string trimmed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  std::string out = text;
-  if (out.find('.') != std::string::npos) {
-    while (out.back() == '0') out.pop_back();
-    if (out.back() == '.') out.pop_back();
-  }
-  return out == "-0" ? "0" : out;
-}
-
 std::string percent_text(double fraction) {
-  return trimmed(fraction * 100, 2) + "%";
+  return trimmed_decimal(fraction * 100, 2) + "%";
 }
 std::string seconds_text(double seconds) {
-  return trimmed(seconds, 3) + " s";
+  return trimmed_decimal(seconds, 3) + " s";
 }
 std::string score_text(double score) {
-  return trimmed(score, 2);
+  return trimmed_decimal(score, 2);
 }
 std::string points_text(double points) {
-  return trimmed(points, 2) + " points";
+  return trimmed_decimal(points, 2) + " points";
 }
 
 std::string arm_counts(int64_t stable, int64_t canary) {
@@ -100,8 +91,8 @@ GateResult judge_latency(const ArmFigures& stable, const ArmFigures& canary, dou
   const bool pass = *canary.p95_latency_seconds <= bound + kEpsilon;
   result.status = pass ? GateStatus::Pass : GateStatus::Fail;
   result.detail = "canary " + seconds_text(*canary.p95_latency_seconds) + (pass ? " ≤ " : " > ") +
-                  trimmed(ratio, 3) + " × stable " + seconds_text(*stable.p95_latency_seconds) +
-                  " = " + seconds_text(bound);
+                  trimmed_decimal(ratio, 3) + " × stable " +
+                  seconds_text(*stable.p95_latency_seconds) + " = " + seconds_text(bound);
   return result;
 }
 

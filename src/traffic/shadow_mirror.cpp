@@ -6,6 +6,8 @@
 #include <tuple>
 #include <utility>
 
+#include "metrics/prometheus_text.h"
+
 namespace slipway::traffic {
 namespace {
 
@@ -49,23 +51,6 @@ void settle(ShadowAnswer& answer) {
   }
   answer.status = answer.error->status;
   answer.response.reset();
-}
-
-// Prometheus label values: backslash, double quote and newline escaped.
-std::string label_value(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // Shared with every copy's sink, so a copy that outlives the mirror finds it still there (and
@@ -246,20 +231,17 @@ ShadowMirror::Counters ShadowMirror::counters() const {
 
 std::string ShadowMirror::metrics_text() const {
   std::lock_guard lock(state_->mutex);
-  std::string out =
-      "# HELP slipway_shadow_requests_total Shadow copies by route, version and result.\n"
-      "# TYPE slipway_shadow_requests_total counter\n";
+  metrics::PrometheusText out;
+  out.family("slipway_shadow_requests_total", "counter",
+             "Shadow copies by route, version and result.");
   for (const auto& [key, value] : state_->results) {
     const auto& [route, version, result] = key;
-    out += "slipway_shadow_requests_total{route=\"" + label_value(route) + "\",version=\"" +
-           label_value(version) + "\",result=\"" + result + "\"} " + std::to_string(value) + "\n";
+    out.sample("slipway_shadow_requests_total",
+               {{"route", route}, {"version", version}, {"result", result}}, value);
   }
-  out +=
-      "# HELP slipway_shadow_in_flight Shadow copies running now, all routes together.\n"
-      "# TYPE slipway_shadow_in_flight gauge\n"
-      "slipway_shadow_in_flight " +
-      std::to_string(state_->totals.in_flight) + "\n";
-  return out;
+  out.family("slipway_shadow_in_flight", "gauge", "Shadow copies running now, all routes together.")
+      .sample("slipway_shadow_in_flight", {}, static_cast<uint64_t>(state_->totals.in_flight));
+  return std::move(out).text();
 }
 
 }  // namespace slipway::traffic

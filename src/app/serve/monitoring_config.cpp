@@ -68,6 +68,11 @@ void read_quality(YamlSection section, monitor::QualitySettings& quality) {
   }
   read_seconds(section, "baseline_window_seconds", quality.baseline_window_ms, 365 * kDaySeconds);
   section.reject_unknown_keys();
+  try {
+    monitor::validate_quality_settings(quality);
+  } catch (const std::invalid_argument& e) {
+    section.fail(section.where() + ": " + e.what());
+  }
 }
 
 void read_drift(YamlSection section, const std::filesystem::path& base_dir,
@@ -101,6 +106,11 @@ void read_drift(YamlSection section, const std::filesystem::path& base_dir,
   if (t.psi_critical < t.psi_warning || t.topic_critical < t.topic_warning ||
       t.finish_critical < t.finish_warning)
     section.fail(section.where() + ": a critical threshold is below its warning threshold");
+  try {
+    monitor::validate_drift_thresholds(t);
+  } catch (const std::invalid_argument& e) {
+    section.fail(section.where() + ": " + e.what());
+  }
 }
 
 monitor::AlertRule read_rule(YamlSection section) {

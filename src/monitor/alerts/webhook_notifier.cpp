@@ -25,6 +25,7 @@
 
 #include "backends/upstream/http_client.h"
 #include "backends/upstream/url.h"
+#include "metrics/prometheus_text.h"
 
 namespace slipway::monitor {
 
@@ -325,21 +326,17 @@ WebhookNotifier::Counters WebhookNotifier::counters() const {
 
 std::string WebhookNotifier::metrics_text() const {
   const Counters now = counters();
-  std::string out =
-      "# HELP slipway_alert_webhooks_total Alert webhook posts by how they ended.\n"
-      "# TYPE slipway_alert_webhooks_total counter\n";
+  metrics::PrometheusText out;
+  out.family("slipway_alert_webhooks_total", "counter", "Alert webhook posts by how they ended.");
   for (const auto& [result, count] :
        {std::pair{"delivered", now.delivered}, std::pair{"failed", now.failed},
         std::pair{"dropped", now.dropped}}) {
-    out += std::string("slipway_alert_webhooks_total{result=\"") + result + "\"} " +
-           std::to_string(count) + "\n";
+    out.sample("slipway_alert_webhooks_total", {{"result", result}}, count);
   }
-  out +=
-      "# HELP slipway_alert_webhook_retries_total Alert webhook attempts after the first.\n"
-      "# TYPE slipway_alert_webhook_retries_total counter\n"
-      "slipway_alert_webhook_retries_total " +
-      std::to_string(now.retried) + "\n";
-  return out;
+  out.family("slipway_alert_webhook_retries_total", "counter",
+             "Alert webhook attempts after the first.")
+      .sample("slipway_alert_webhook_retries_total", {}, now.retried);
+  return std::move(out).text();
 }
 
 std::size_t WebhookNotifier::target_count() const {

@@ -29,6 +29,16 @@ std::string too_few(int64_t baseline_answers, int64_t current_answers, int64_t m
          std::to_string(current_answers) + ", need " + std::to_string(min_answers) + " each";
 }
 
+std::optional<std::string> ungraded_sentence(const std::string& figure, bool has_value,
+                                             const std::string& missing, int64_t baseline_answers,
+                                             int64_t current_answers, int64_t min_answers) {
+  if (!enough_answers(baseline_answers, current_answers, min_answers)) {
+    return figure + " (" + too_few(baseline_answers, current_answers, min_answers) + ")";
+  }
+  if (!has_value) return figure + ": no " + missing + " on one side";
+  return std::nullopt;
+}
+
 std::string fixed(double value, int decimals) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, value);

@@ -32,6 +32,11 @@ DriftState grade(double value, double warning, double critical);
 // "≥ 0.2" or "< 0.1": the threshold the value crossed, or the one it stayed under.
 std::string against_thresholds(double value, double warning, double critical);
 std::string too_few(int64_t baseline_answers, int64_t current_answers, int64_t min_answers);
+// The sentence of a check that cannot be graded: "<figure> (too few answers: ...)", or
+// "<figure>: no <missing> on one side" when there is no figure; nullopt when it can be graded.
+std::optional<std::string> ungraded_sentence(const std::string& figure, bool has_value,
+                                             const std::string& missing, int64_t baseline_answers,
+                                             int64_t current_answers, int64_t min_answers);
 std::string fixed(double value, int decimals);
 std::string general(double value);  // shortest form: 0.2, 0.01, 1.2e-30
 std::string percent(double share);  // 0.125 -> "12.5%"

@@ -1,4 +1,6 @@
 // The output length checks: PSI over quantile bins and the K-S test.
+#include <utility>
+
 #include "monitor/drift/drift_checks.h"
 
 namespace slipway::monitor::drift_checks {
@@ -51,13 +53,9 @@ DriftCheck length_psi(const DriftSample& baseline, const DriftSample& current,
     check.detail["bins"] = psi_bins(*psi);
   }
   const std::string figure = psi ? "length PSI " + fixed(psi->psi, 2) : "length PSI";
-  if (!enough_answers(baseline.answers, current.answers, thresholds.min_answers)) {
-    check.sentence =
-        figure + " (" + too_few(baseline.answers, current.answers, thresholds.min_answers) + ")";
-    return check;
-  }
-  if (!psi) {
-    check.sentence = figure + ": no lengths on one side";
+  if (auto why = ungraded_sentence(figure, psi.has_value(), "lengths", baseline.answers,
+                                   current.answers, thresholds.min_answers)) {
+    check.sentence = std::move(*why);
     return check;
   }
   check.state = grade(psi->psi, check.warning, check.critical);
@@ -82,13 +80,9 @@ DriftCheck length_ks(const DriftSample& baseline, const DriftSample& current,
   }
   const std::string figure =
       ks ? "length K-S D " + fixed(ks->statistic, 2) : std::string("length K-S");
-  if (!enough_answers(baseline.answers, current.answers, thresholds.min_answers)) {
-    check.sentence =
-        figure + " (" + too_few(baseline.answers, current.answers, thresholds.min_answers) + ")";
-    return check;
-  }
-  if (!ks) {
-    check.sentence = figure + ": no lengths on one side";
+  if (auto why = ungraded_sentence(figure, ks.has_value(), "lengths", baseline.answers,
+                                   current.answers, thresholds.min_answers)) {
+    check.sentence = std::move(*why);
     return check;
   }
   // Both: a tiny p-value on a huge window can come with a shift nobody would notice.

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <utility>
 
 #include "monitor/drift/drift_checks.h"
 
@@ -89,8 +90,9 @@ DriftCheck rate_rise(const std::string& name, const std::string& what, int64_t b
     check.value = *check.current - *check.baseline;
     figure += " " + percent(*check.baseline) + " → " + percent(*check.current);
   }
-  if (!enough_answers(baseline_answers, current_answers, min_answers)) {
-    check.sentence = figure + " (" + too_few(baseline_answers, current_answers, min_answers) + ")";
+  if (auto why = ungraded_sentence(figure, check.value.has_value(), "answers", baseline_answers,
+                                   current_answers, min_answers)) {
+    check.sentence = std::move(*why);
     return check;
   }
   check.state = grade(*check.value, check.warning, check.critical);
@@ -114,13 +116,9 @@ DriftCheck topic_shift(const std::string& name, const std::string& what,
   check.value = jensen_shannon_distance(baseline, current, thresholds.top_terms);
   const std::string figure =
       check.value ? what + " JS distance " + fixed(*check.value, 2) : what + " JS distance";
-  if (!enough_answers(baseline_answers, current_answers, thresholds.min_answers)) {
-    check.sentence =
-        figure + " (" + too_few(baseline_answers, current_answers, thresholds.min_answers) + ")";
-    return check;
-  }
-  if (!check.value) {
-    check.sentence = figure + ": no terms on one side";
+  if (auto why = ungraded_sentence(figure, check.value.has_value(), "terms", baseline_answers,
+                                   current_answers, thresholds.min_answers)) {
+    check.sentence = std::move(*why);
     return check;
   }
   check.state = grade(*check.value, check.warning, check.critical);
@@ -142,13 +140,9 @@ DriftCheck finish_mix(const DriftSample& baseline, const DriftSample& current,
   check.value = total_variation_distance(baseline.finish_reasons, current.finish_reasons);
   const std::string figure =
       check.value ? "finish reasons TVD " + fixed(*check.value, 2) : "finish reasons TVD";
-  if (!enough_answers(baseline.answers, current.answers, thresholds.min_answers)) {
-    check.sentence =
-        figure + " (" + too_few(baseline.answers, current.answers, thresholds.min_answers) + ")";
-    return check;
-  }
-  if (!check.value) {
-    check.sentence = figure + ": no finish reasons on one side";
+  if (auto why = ungraded_sentence(figure, check.value.has_value(), "finish reasons",
+                                   baseline.answers, current.answers, thresholds.min_answers)) {
+    check.sentence = std::move(*why);
     return check;
   }
   check.state = grade(*check.value, check.warning, check.critical);

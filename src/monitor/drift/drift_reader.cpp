@@ -6,23 +6,20 @@
 
 #include "monitor/drift/drift_recorder.h"
 #include "monitor/drift/drift_slot_columns.h"
+#include "monitor/series_filter.h"
 
 namespace slipway::monitor {
 
 namespace {
 
-// Appends the slot range to a WHERE clause; a slot is counted whole when it starts in range.
-void add_range(std::string& sql, store::Params& params, int64_t since_ms, int64_t until_ms) {
-  if (until_ms != 0 && until_ms < since_ms) {
-    throw std::invalid_argument("a drift range must not end (" + std::to_string(until_ms) +
-                                " ms) before it starts (" + std::to_string(since_ms) + " ms)");
+// Slots starting in the range (a slot is counted whole): ends before its start are refused.
+void append_slot_filter(std::string& sql, store::Params& params, const SeriesFilter& filter) {
+  if (filter.until_ms != 0 && filter.until_ms < filter.since_ms) {
+    throw std::invalid_argument("a drift range must not end (" + std::to_string(filter.until_ms) +
+                                " ms) before it starts (" + std::to_string(filter.since_ms) +
+                                " ms)");
   }
-  sql += " slot_ms >= ?";
-  params.emplace_back(since_ms);
-  if (until_ms != 0) {
-    sql += " AND slot_ms < ?";
-    params.emplace_back(until_ms);
-  }
+  append_series_filter(sql, params, "slot_ms", filter);
 }
 
 }  // namespace
@@ -31,16 +28,9 @@ DriftSample read_drift_sample(store::Store& store, const DriftQuery& query) {
   if (query.route.empty()) throw std::invalid_argument("a drift query needs a route");
   std::string sql =
       "SELECT answers, refusals, uncertain, length_counts, finish_reasons, prompt_terms, "
-      "response_terms FROM monitor_drift_slots WHERE route = ? AND";
-  store::Params params{query.route};
-  add_range(sql, params, query.since_ms, query.until_ms);
-  const std::pair<const char*, const std::string*> filters[] = {{"version", &query.version},
-                                                                {"arm", &query.arm}};
-  for (const auto& [column, value] : filters) {
-    if (value->empty()) continue;
-    sql += std::string(" AND ") + column + " = ?";
-    params.emplace_back(*value);
-  }
+      "response_terms FROM monitor_drift_slots WHERE ";
+  store::Params params;
+  append_slot_filter(sql, params, series_filter_of(query));
   const store::Rows rows =
       store.read([&](store::Transaction& tx) { return tx.query(sql, params); });
 
@@ -61,9 +51,9 @@ DriftSample read_drift_sample(store::Store& store, const DriftQuery& query) {
 
 std::vector<DriftSeries> list_drift_series(store::Store& store, int64_t since_ms,
                                            int64_t until_ms) {
-  std::string sql = "SELECT DISTINCT route, version, arm FROM monitor_drift_slots WHERE";
+  std::string sql = "SELECT DISTINCT route, version, arm FROM monitor_drift_slots WHERE ";
   store::Params params;
-  add_range(sql, params, since_ms, until_ms);
+  append_slot_filter(sql, params, {since_ms, until_ms, {}, {}, {}});
   const store::Rows rows =
       store.read([&](store::Transaction& tx) { return tx.query(sql, params); });
 

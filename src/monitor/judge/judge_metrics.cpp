@@ -1,56 +1,18 @@
 // The judge's metrics: counts by outcome, score and latency histograms, pair
 // verdicts, and their Prometheus text.
-#include <cstdio>
-
+#include "metrics/prometheus_text.h"
 #include "monitor/judge/judge_runner_state.h"
 
 namespace slipway::monitor {
 
 namespace {
 
-// Prometheus label values: backslash, double quote and newline escaped.
-std::string escaped(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using metrics::Labels;
 
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
-
-std::string header(const char* name, const char* type, const char* help) {
-  return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-}
-
-// A histogram's _bucket, _sum and _count lines; `labels` is "" or
-// `key="value",...`.
-std::string histogram_lines(const std::string& name, const std::string& labels,
-                            const std::vector<double>& bounds, const Histogram& histogram) {
-  const std::string prefix = labels.empty() ? "" : labels + ",";
-  std::string out;
-  uint64_t cumulative = 0;
-  for (std::size_t i = 0; i <= bounds.size(); ++i) {
-    cumulative += histogram.counts[i];
-    const std::string le = i < bounds.size() ? number(bounds[i]) : "+Inf";
-    out += name + "_bucket{" + prefix + "le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
-  }
-  const std::string braces = labels.empty() ? "" : "{" + labels + "}";
-  out += name + "_sum" + braces + " " + number(histogram.sum) + "\n";
-  out += name + "_count" + braces + " " + std::to_string(histogram.count) + "\n";
-  return out;
+// Histogram lines for `labels`, from the judge's tallies.
+void histogram_lines(metrics::PrometheusText& out, const char* name, const Labels& labels,
+                     const std::vector<double>& bounds, const Histogram& histogram) {
+  out.histogram(name, labels, bounds, histogram.counts, histogram.sum, histogram.count);
 }
 
 }  // namespace
@@ -118,37 +80,36 @@ void JudgeRunner::State::count_latency(std::chrono::milliseconds latency) {
 std::string JudgeRunner::metrics_text() const {
   std::lock_guard lock(state_->mutex);
   const JudgeTallies& tallies = state_->tallies;
-  std::string out = header("slipway_judge_requests_total", "counter",
-                           "Answers sampled for the judge by route, version and outcome "
-                           "(scored, unparsable, failed, dropped).");
+  metrics::PrometheusText out;
+  out.family("slipway_judge_requests_total", "counter",
+             "Answers sampled for the judge by route, version and outcome "
+             "(scored, unparsable, failed, dropped).");
   for (const auto& [key, count] : tallies.requests) {
     const auto& [route, version, outcome] = key;
-    out += "slipway_judge_requests_total{route=\"" + escaped(route) + "\",version=\"" +
-           escaped(version) + "\",outcome=\"" + outcome + "\"} " + std::to_string(count) + "\n";
+    out.sample("slipway_judge_requests_total",
+               {{"route", route}, {"version", version}, {"outcome", outcome}}, count);
   }
-  out += header("slipway_judge_score", "histogram", "Judge scores (0-10) by route and version.");
+  out.family("slipway_judge_score", "histogram", "Judge scores (0-10) by route and version.");
   for (const auto& [key, histogram] : tallies.scores) {
-    const std::string labels =
-        "route=\"" + escaped(key.first) + "\",version=\"" + escaped(key.second) + "\"";
-    out += histogram_lines("slipway_judge_score", labels, judge_score_bounds(), histogram);
+    histogram_lines(out, "slipway_judge_score", {{"route", key.first}, {"version", key.second}},
+                    judge_score_bounds(), histogram);
   }
-  out += header("slipway_judge_latency_seconds", "histogram",
-                "Time from a judge call's start to its answer, error or timeout.");
-  out +=
-      histogram_lines("slipway_judge_latency_seconds", "", judge_latency_bounds(), tallies.latency);
-  out += header("slipway_judge_queue_depth", "gauge", "Judge jobs waiting for a worker.");
-  out += "slipway_judge_queue_depth " + std::to_string(state_->queue.size()) + "\n";
-  out += header("slipway_judge_in_flight", "gauge", "Judge jobs being worked on now.");
-  out += "slipway_judge_in_flight " + std::to_string(state_->totals.in_flight) + "\n";
-  out += header("slipway_judge_pairs_total", "counter",
-                "Judged shadow pairs by route and verdict (primary, shadow, "
-                "tie, unparsable, "
-                "failed, dropped).");
+  out.family("slipway_judge_latency_seconds", "histogram",
+             "Time from a judge call's start to its answer, error or timeout.");
+  histogram_lines(out, "slipway_judge_latency_seconds", {}, judge_latency_bounds(),
+                  tallies.latency);
+  out.family("slipway_judge_queue_depth", "gauge", "Judge jobs waiting for a worker.")
+      .sample("slipway_judge_queue_depth", {}, static_cast<uint64_t>(state_->queue.size()));
+  out.family("slipway_judge_in_flight", "gauge", "Judge jobs being worked on now.")
+      .sample("slipway_judge_in_flight", {}, static_cast<uint64_t>(state_->totals.in_flight));
+  out.family("slipway_judge_pairs_total", "counter",
+             "Judged shadow pairs by route and verdict (primary, shadow, "
+             "tie, unparsable, "
+             "failed, dropped).");
   for (const auto& [key, count] : tallies.pairs) {
-    out += "slipway_judge_pairs_total{route=\"" + escaped(key.first) + "\",verdict=\"" +
-           key.second + "\"} " + std::to_string(count) + "\n";
+    out.sample("slipway_judge_pairs_total", {{"route", key.first}, {"verdict", key.second}}, count);
   }
-  return out;
+  return std::move(out).text();
 }
 
 }  // namespace slipway::monitor

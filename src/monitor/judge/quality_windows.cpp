@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "monitor/judge/judge_scores.h"
+#include "monitor/series_filter.h"
 
 namespace slipway::monitor {
 
@@ -34,19 +35,9 @@ store::Rows grouped_counts(store::Store& store, const QualityQuery& query,
                     "SUM(CASE WHEN outcome = 'unparsable' THEN 1 ELSE 0 END), "
                     "SUM(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END), "
                     "SUM(CASE WHEN outcome = 'scored' THEN score ELSE 0 END) "
-                    "FROM monitor_judge_scores WHERE answered_ms >= ?";
-  store::Params params{query.since_ms};
-  if (query.until_ms != 0) {
-    sql += " AND answered_ms < ?";
-    params.emplace_back(query.until_ms);
-  }
-  const std::pair<const char*, const std::string*> filters[] = {
-      {"route", &query.route}, {"version", &query.version}, {"arm", &query.arm}};
-  for (const auto& [column, value] : filters) {
-    if (value->empty()) continue;
-    sql += std::string(" AND ") + column + " = ?";
-    params.emplace_back(*value);
-  }
+                    "FROM monitor_judge_scores WHERE ";
+  store::Params params;
+  append_series_filter(sql, params, "answered_ms", series_filter_of(query));
   if (!group.empty()) sql += " GROUP BY " + group;
   return store.read([&](store::Transaction& tx) { return tx.query(sql, params); });
 }

@@ -194,6 +194,9 @@ TEST(MonitoringConfig, MistakesAreErrorsWithTheLine) {
             std::string::npos);
   EXPECT_NE(error_of("monitoring:\n  quality: {baseline: 11}\n").find("score from 0 to 10"),
             std::string::npos);
+  EXPECT_NE(error_of("monitoring:\n  drift: {refusal_increase: 0}\n").find("refusal_increase"),
+            std::string::npos);
+  EXPECT_NE(error_of("monitoring:\n  drift: {ks_alpha: 0}\n").find("ks_alpha"), std::string::npos);
   EXPECT_NE(error_of("monitoring:\n  alerts:\n    rules:\n      - {name: a, kind: drift, action: "
                      "explode}\n")
                 .find("action must be none, pause_rollout or rollback"),

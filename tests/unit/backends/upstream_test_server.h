@@ -2,18 +2,18 @@
 // A scripted HTTP/1.1 server for the upstream backend's tests: blocking Beast on its own
 // threads (one per connection), port 0, so each test controls exactly what the "upstream"
 // sends and when, and can watch what the client does (connections, requests, disconnects).
-#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "beast_test_server.h"
 
 namespace slipway::backends::testing {
 
@@ -30,19 +30,8 @@ struct SeenRequest {
   int connection = 0;  // which accepted connection it came on (1, 2, ...)
 };
 
-// Raw writes, so tests choose framing (chunked, sudden close) byte by byte.
-inline bool write_raw(tcp::socket& socket, const std::string& bytes) {
-  boost::system::error_code ec;
-  asio::write(socket, asio::buffer(bytes), ec);
-  return !ec;
-}
-
-inline bool write_response(tcp::socket& socket, int status, const std::string& body,
-                           const std::string& type = "application/json") {
-  return write_raw(socket, "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " + type +
-                               "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                               body);
-}
+using slipway::test::write_raw;
+using slipway::test::write_response;
 
 inline bool start_sse(tcp::socket& socket) {
   return write_raw(socket,
@@ -86,52 +75,17 @@ class TestServer {
   // Answers one request; returns whether to keep the connection for another.
   using Handler = std::function<bool(tcp::socket&, const SeenRequest&)>;
 
-  explicit TestServer(Handler handler)
-      : handler_(std::move(handler)), acceptor_(io_, tcp::endpoint(tcp::v4(), 0)) {
-    port_ = acceptor_.local_endpoint().port();
-    accept_thread_ = std::thread([this] { accept_loop(); });
-  }
+  explicit TestServer(Handler handler) : handler_(std::move(handler)) {}
 
-  ~TestServer() {
-    stopping_ = true;
-    {  // wake accept() with a connection of our own
-      boost::system::error_code ec;
-      tcp::socket wake(io_);
-      wake.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
-    }
-    accept_thread_.join();
-    {
-      std::lock_guard lock(mutex_);
-      for (auto& socket : sockets_) {
-        boost::system::error_code ec;
-        socket->shutdown(tcp::socket::shutdown_both, ec);
-      }
-    }
-    for (auto& thread : connection_threads_) thread.join();
-  }
-
-  uint16_t port() const { return port_; }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
-  int connections() const { return connections_.load(); }
+  uint16_t port() const { return server_.port(); }
+  std::string base_url() const { return server_.origin() + "/v1"; }
+  int connections() const { return server_.connections(); }
   std::vector<SeenRequest> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
   }
 
  private:
-  void accept_loop() {
-    for (;;) {
-      auto socket = std::make_shared<tcp::socket>(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(*socket, ec);
-      if (stopping_ || ec) return;
-      const int number = ++connections_;
-      std::lock_guard lock(mutex_);
-      sockets_.push_back(socket);
-      connection_threads_.emplace_back([this, socket, number] { serve(*socket, number); });
-    }
-  }
-
   void serve(tcp::socket& socket, int number) {
     beast::flat_buffer buffer;
     for (;;) {
@@ -145,23 +99,18 @@ class TestServer {
         std::lock_guard lock(mutex_);
         requests_.push_back(seen);
       }
-      if (!handler_(socket, seen) || stopping_) break;
+      if (!handler_(socket, seen) || server_.stopping()) break;
     }
     boost::system::error_code ec;
     socket.shutdown(tcp::socket::shutdown_both, ec);  // closed by the destructor
   }
 
   Handler handler_;
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> connections_{0};
   mutable std::mutex mutex_;
   std::vector<SeenRequest> requests_;
-  std::vector<std::shared_ptr<tcp::socket>> sockets_;
-  std::vector<std::thread> connection_threads_;
-  std::thread accept_thread_;
+  // Last: stops (joining every connection) before the members above go.
+  slipway::test::BlockingTestServer server_{
+      [this](tcp::socket& socket, int number) { serve(socket, number); }};
 };
 
 }  // namespace slipway::backends::testing

@@ -3,9 +3,6 @@
 // connection) on 127.0.0.1, port 0. It records every request with its headers and answers
 // from a script (status, delay, or hang until the server stops), then 200 once the script
 // runs out.
-#include <atomic>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
@@ -13,11 +10,12 @@
 #include <deque>
 #include <initializer_list>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "beast_test_server.h"
 
 namespace slipway::monitor::test {
 
@@ -44,32 +42,9 @@ struct ScriptedReply {
 class WebhookTestServer {
  public:
   explicit WebhookTestServer(std::initializer_list<ScriptedReply> script = {})
-      : script_(script.begin(), script.end()), acceptor_(io_, tcp::endpoint(tcp::v4(), 0)) {
-    port_ = acceptor_.local_endpoint().port();
-    accept_thread_ = std::thread([this] { accept_loop(); });
-  }
+      : script_(script.begin(), script.end()) {}
 
-  ~WebhookTestServer() {
-    stopping_ = true;
-    {  // wake accept() with a connection of our own
-      boost::system::error_code ec;
-      tcp::socket wake(io_);
-      wake.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
-    }
-    accept_thread_.join();
-    {
-      std::lock_guard lock(mutex_);
-      for (auto& socket : sockets_) {
-        boost::system::error_code ec;
-        socket->shutdown(tcp::socket::shutdown_both, ec);
-      }
-    }
-    for (auto& thread : threads_) thread.join();
-  }
-
-  std::string url(const std::string& path = "/hook") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string url(const std::string& path = "/hook") const { return server_.origin() + path; }
   std::vector<ReceivedRequest> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
@@ -82,18 +57,6 @@ class WebhookTestServer {
     ScriptedReply reply = script_.front();
     script_.pop_front();
     return reply;
-  }
-
-  void accept_loop() {
-    for (;;) {
-      auto socket = std::make_shared<tcp::socket>(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(*socket, ec);
-      if (stopping_ || ec) return;
-      std::lock_guard lock(mutex_);
-      sockets_.push_back(socket);
-      threads_.emplace_back([this, socket] { serve(*socket); });
-    }
   }
 
   void serve(tcp::socket& socket) {
@@ -116,30 +79,19 @@ class WebhookTestServer {
       }
       const ScriptedReply reply = next_reply();
       if (reply.hang) {
-        while (!stopping_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        while (!server_.stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         return;
       }
       std::this_thread::sleep_for(reply.delay);
-      const std::string body = "{}";
-      const std::string bytes =
-          "HTTP/1.1 " + std::to_string(reply.status) +
-          " X\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-          "\r\n\r\n" + body;
-      asio::write(socket, asio::buffer(bytes), ec);
-      if (ec || stopping_) return;
+      if (!slipway::test::write_response(socket, reply.status, "{}") || server_.stopping()) return;
     }
   }
 
   mutable std::mutex mutex_;
   std::deque<ScriptedReply> script_;
   std::vector<ReceivedRequest> requests_;
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::vector<std::shared_ptr<tcp::socket>> sockets_;
-  std::vector<std::thread> threads_;
-  std::thread accept_thread_;
+  // Last: stops (joining every connection) before the members above go.
+  slipway::test::BlockingTestServer server_{[this](tcp::socket& socket, int) { serve(socket); }};
 };
 
 }  // namespace slipway::monitor::test

@@ -1,51 +1,16 @@
 #pragma once
 // Judge tests that need a store run on both dialects: a fresh SQLite file or PostgreSQL
 // database per test, with the monitor's tables and a clock the test sets.
-#include <gtest/gtest.h>
-
-#include <atomic>
-#include <memory>
 #include <string>
 
 #include "monitor/judge/judge_scores.h"
-#include "monitor/monitor_schema.h"
-#include "postgres_test_db.h"
-#include "store/clock.h"
-#include "store/store.h"
-#include "store_backend_param.h"
-#include "test_dir.h"
+#include "monitor_store_fixture.h"
 
 namespace slipway::monitor::test {
 
-using slipway::test::Backend;
-using slipway::test::backend_name;
-
-// 2026-12-01 00:00:00 UTC: a multiple of every window the tests use.
-inline constexpr int64_t kDec1 = 1796083200000;
-inline constexpr int64_t kMinute = 60'000;
-inline constexpr int64_t kHour = 60 * kMinute;
-
-class JudgeStoreTest : public ::testing::TestWithParam<Backend> {
+class JudgeStoreTest : public MonitorStoreFixture {
  protected:
-  void SetUp() override {
-    const auto dir = slipway::test::fresh_test_dir("monitor_judge", "store");
-    const std::string location = GetParam() == Backend::Postgres
-                                     ? slipway::test::fresh_postgres_url("mjudge")
-                                     : (dir / "judge.db").string();
-    store_ = store::Store::open(location);
-    migrate_monitor(*store_);
-  }
-
-  store::WallClock clock() {
-    return [this] { return now_ms_.load(); };
-  }
-
-  int64_t count(const std::string& sql) {
-    return store_->read([&](store::Transaction& tx) { return tx.query(sql).front().integer(0); });
-  }
-
-  std::atomic<int64_t> now_ms_{kDec1};
-  std::unique_ptr<store::Store> store_;
+  void SetUp() override { open_store({"monitor_judge", "judge.db", "mjudge"}, Tables::Migrated); }
 };
 
 // A scored row of `version` on route "support", answered at `answered_ms`.
