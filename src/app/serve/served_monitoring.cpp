@@ -159,11 +159,12 @@ std::string describe_monitoring(const MonitorSettings& settings) {
   if (!settings.enabled) return "off";
   const auto& options = settings.service;
   char text[256];
-  std::snprintf(text, sizeof text,
-                "drift every %.0f s over %.0f s windows, %zu alert rule(s), %zu webhook(s)",
-                static_cast<double>(options.evaluate_interval_ms) / 1000.0,
-                static_cast<double>(options.evaluator.drift.window_ms) / 1000.0,
-                options.evaluator.rules.size(), options.webhooks.size());
+  std::snprintf(
+      text, sizeof text,
+      "evaluated every %.0f s, drift over %.0f s windows, %zu alert rule(s), %zu webhook(s)",
+      static_cast<double>(options.evaluate_interval_ms) / 1000.0,
+      static_cast<double>(options.evaluator.drift.window_ms) / 1000.0,
+      options.evaluator.rules.size(), options.webhooks.size());
   std::string line = text;
   if (settings.judge) {
     std::snprintf(text, sizeof text, ", judge %s at %.1f%%",

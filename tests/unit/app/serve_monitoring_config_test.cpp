@@ -171,49 +171,34 @@ TEST(MonitoringConfig, AJudgeModelIsResolvedLikeAClientsModel) {
 }
 
 TEST(MonitoringConfig, MistakesAreErrorsWithTheLine) {
-  {
-    const std::string e = error_of("monitoring:\n  judge: {sample_rate: 0.1}\n");
-    EXPECT_NE(e.find("exactly one of model"), std::string::npos) << e;
+  // Each YAML mistake and a part of the error it must give.
+  const std::pair<const char*, const char*> cases[] = {
+      {"monitoring:\n  judge: {sample_rate: 0.1}\n", "exactly one of model"},
+      {"monitoring:\n  judge: {model: a, upstream: {base_url: 'http://x'}}\n",
+       "exactly one of model"},
+      {"monitoring:\n  judge: {upstream: {model: x}}\n", "base_url"},
+      {"monitoring:\n  judge: {model: a, sample_rate: 1.5}\n", "test.yaml:2"},
+      {"monitoring:\n  judge: {model: a, routes: {x: 2}}\n", "routes.x"},
+      {"monitoring:\n  drift: {slot_seconds: 60, window_seconds: 90}\n",
+       "whole number of slot_seconds"},
+      {"monitoring:\n  drift: {slot_seconds: 0.5}\n", "slot_seconds"},
+      {"monitoring:\n  drift: {psi_warning: 0.5, psi_critical: 0.2}\n", "critical threshold"},
+      {"monitoring:\n  quality: {baseline: 11}\n", "score from 0 to 10"},
+      {"monitoring:\n  drift: {refusal_increase: 0}\n", "refusal_increase"},
+      {"monitoring:\n  drift: {ks_alpha: 0}\n", "ks_alpha"},
+      {"monitoring:\n  alerts:\n    rules:\n      - {name: a, kind: drift, action: explode}\n",
+       "action must be none, pause_rollout or rollback"},
+      {"monitoring:\n  alerts:\n    rules:\n      - {name: a, kind: vibes}\n", "monitoring.alerts"},
+      {"monitoring:\n  alerts:\n    webhooks: [{url: 'http://h', format: xml}]\n",
+       "format must be json or slack"},
+      {"monitoring:\n  alerts:\n    webhooks: [{format: json}]\n", "url is required"},
+      {"monitoring:\n  drift: {psi: 1}\n", "unknown key monitoring.drift.psi"},
+      {"monitoring:\n  evaluate_every: 3\n", "unknown key"},
+  };
+  for (const auto& [yaml, expected] : cases) {
+    const std::string error = error_of(yaml);
+    EXPECT_NE(error.find(expected), std::string::npos) << yaml << "gave: " << error;
   }
-  EXPECT_NE(error_of("monitoring:\n  judge: {model: a, upstream: {base_url: 'http://x'}}\n")
-                .find("exactly one of model"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  judge: {upstream: {model: x}}\n").find("base_url"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  judge: {model: a, sample_rate: 1.5}\n").find("test.yaml:2"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  judge: {model: a, routes: {x: 2}}\n").find("routes.x"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  drift: {slot_seconds: 60, window_seconds: 90}\n")
-                .find("whole number of slot_seconds"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  drift: {slot_seconds: 0.5}\n").find("slot_seconds"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  drift: {psi_warning: 0.5, psi_critical: 0.2}\n")
-                .find("critical threshold"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  quality: {baseline: 11}\n").find("score from 0 to 10"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  drift: {refusal_increase: 0}\n").find("refusal_increase"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  drift: {ks_alpha: 0}\n").find("ks_alpha"), std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  alerts:\n    rules:\n      - {name: a, kind: drift, action: "
-                     "explode}\n")
-                .find("action must be none, pause_rollout or rollback"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  alerts:\n    rules:\n      - {name: a, kind: vibes}\n")
-                .find("monitoring.alerts"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  alerts:\n    webhooks: [{url: 'http://h', format: xml}]\n")
-                .find("format must be json or slack"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  alerts:\n    webhooks: [{format: json}]\n")
-                .find("url is "
-                      "required"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  drift: {psi: 1}\n").find("unknown key monitoring.drift.psi"),
-            std::string::npos);
-  EXPECT_NE(error_of("monitoring:\n  evaluate_every: 3\n").find("unknown key"), std::string::npos);
 }
 
 }  // namespace
