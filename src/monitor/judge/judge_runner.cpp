@@ -81,7 +81,7 @@ JudgeRunner::State::State(store::Store& store, JudgeOptions options, JudgeTempla
 }
 
 void JudgeRunner::State::observe(const ObservedAnswer& answer) {
-  if (answer.response.empty()) return;  // nothing to judge
+  // An empty answer is judged too: a model that starts answering nothing has a quality problem.
   const bool score = sampled_for_judge(answer.id, rate_of(options, answer.route));
   const bool shadow_copy = !answer.primary_id.empty();
   const bool pairable = shadow_copy || answer.arm != "shadow";

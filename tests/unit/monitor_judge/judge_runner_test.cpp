@@ -83,13 +83,14 @@ TEST_P(JudgeRunnerScores, AScoreIsRecordedWithTheRequestItCameFrom) {
   EXPECT_NE(rows[0].text(6).find("Rating: [[7]]"), std::string::npos);
 }
 
-TEST_P(JudgeRunnerScores, AnEmptyAnswerIsNotJudged) {
-  use(always(FakeAnswer::say("5")));
+TEST_P(JudgeRunnerScores, AnEmptyAnswerIsJudgedLikeAnyOther) {
+  use(always(FakeAnswer::say("1")));
   auto judge = runner(judge_everything());
   judge->observe(observed("empty", ""));
   ASSERT_TRUE(judge->wait_idle(10s));
-  EXPECT_EQ(judge->counters().sampled, 0u);
-  EXPECT_TRUE(judge_->requests().empty());
+  EXPECT_EQ(judge->counters().sampled, 1u);
+  EXPECT_EQ(judge->counters().scored, 1u);
+  EXPECT_EQ(judge_->requests().size(), 1u);
 }
 
 TEST_P(JudgeRunnerScores, UnparsableAnswersAreCountedNeverGuessed) {
