@@ -111,6 +111,9 @@ struct BackendStats {
   uint64_t prefix_cache_queries_total = 0;
   uint64_t prefix_cache_hits_total = 0;
   double last_step_seconds = 0;
+  // Failover (resilience/guarded_backend.h): 0 closed, 1 open (out of rotation), 2 half-open.
+  int circuit_state = 0;
+  uint64_t circuit_opened_total = 0;
 };
 
 class Backend {
@@ -129,6 +132,9 @@ class Backend {
   virtual void check_health(std::chrono::milliseconds timeout,
                             std::function<void(HealthStatus)> done) = 0;
   virtual BackendStats stats() const = 0;
+  // Whether it takes requests now: false while out of rotation (resilience/guarded_backend.h:
+  // failed health checks or an open circuit), so a route's fallback answers instead.
+  virtual bool available() const { return true; }
 };
 
 }  // namespace slipway::backends

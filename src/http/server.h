@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/key_ring.h"
 #include "backends/backend_set.h"
 #include "feedback/feedback_log.h"
 #include "monitor/monitor_service.h"
@@ -38,6 +39,18 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{30'000};     // SIGTERM: in-flight requests get this long
   std::chrono::milliseconds health_timeout{5'000};     // a backend must answer its check by then
   int io_threads = 1;
+  // TLS on the listener (both set): PEM certificate chain and private key. Empty: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::chrono::milliseconds tls_handshake_timeout{10'000};
+  // Request limits (400 naming the limit beyond; 0: not limited).
+  std::size_t max_messages = 1'024;     // messages in one chat request
+  int64_t max_tokens = 32'768;          // max_tokens / max_completion_tokens asked for
+  int64_t max_prompt_tokens = 131'072;  // the rendered prompt (embedded models; 400 beyond)
+  // Per-key defaults for keys whose own limit is 0 (docs/security.md); 0: not limited.
+  int64_t key_requests_per_minute = 0;
+  int64_t key_tokens_per_minute = 0;
+  int64_t key_max_streams = 64;  // model requests in flight per key (429 beyond)
 };
 
 class Server {
@@ -65,6 +78,9 @@ class Server {
   // Every answered chat/completion (and shadow copy) is shown to the monitor: drift signals and
   // the judge's sampler; /metrics adds its figures. Call before listen().
   void set_monitor(std::shared_ptr<monitor::MonitorService> monitor);
+  // API keys with scopes (auth/key_ring.h); replaces the bootstrap-key-only check. With a ring
+  // that has no key, the server binds loopback only. Call before listen().
+  void set_keys(std::shared_ptr<auth::KeyRing> keys);
   // Binds and listens (throws std::runtime_error naming the address on failure). Until
   // set_ready(true), /health answers 503 "loading" and model requests 503.
   void listen();
