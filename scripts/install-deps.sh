@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates clang-format
+  clang libclang-rt-14-dev
   nlohmann-json3-dev libcli11-dev libpcre2-dev
   libboost1.74-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev libspdlog-dev
   libsqlite3-dev libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy curl
+  python3 python3-numpy curl gdb openssl
 )
 # Node.js from Debian unless the machine already has a node (e.g. a newer one).
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

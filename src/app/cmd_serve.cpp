@@ -211,6 +211,13 @@ void run_serve(const ServeArgs& args) {
   ServedModels::Options loader_options;
   loader_options.engine = config.engine;
   loader_options.memory_budget_bytes = memory_budget_bytes(config.state.memory_budget_mb);
+  loader_options.failover = config.failover;
+  // Health checks run from start to the end of serving; the loader's backends are checked.
+  std::shared_ptr<backends::HealthChecker> health_checker;
+  if (config.failover.enabled) {
+    health_checker = std::make_shared<backends::HealthChecker>();
+    loader_options.health_checker = health_checker;
+  }
   auto loader = std::make_shared<ServedModels>(*reg, backends, pool, io, loader_options);
   loader->start_resolving();
   ServedMonitoring monitoring(*store, config.monitoring, backends, io);
@@ -219,13 +226,16 @@ void run_serve(const ServeArgs& args) {
                         config.traffic);
   // Alert actions reach the traffic part: they stop before it is destroyed.
   const StopMonitorFirst stop_monitor{monitoring.service};
+  auto keys = std::make_shared<auth::KeyRing>(std::make_shared<auth::KeyStore>(*store),
+                                              config.server.api_key);
   http::Server server(io, config.server, backends, metrics);
+  server.set_keys(keys);
   server.set_feedback(feedback_log);
   server.set_traffic(traffic.service, traffic.shadow);
   server.set_windows(traffic.windows);
   server.set_monitor(monitoring.service);
   server.set_admin_api(std::make_shared<http::AdminApi>(&*reg, loader, feedback_log,
-                                                        traffic.service, monitoring.service));
+                                                        traffic.service, monitoring.service, keys));
   server.listen();
 
   // Models load while the server already answers /health with 503 "loading".
@@ -281,6 +291,7 @@ void run_serve(const ServeArgs& args) {
   });
   server.run();
   loading.join();
+  if (health_checker) health_checker->stop();
   if (load_failed) throw std::runtime_error(load_error);
 }
 

@@ -9,6 +9,7 @@ void register_bench_command(CLI::App& root);
 void register_drift_command(CLI::App& root);
 void register_feedback_command(CLI::App& root);
 void register_generate_command(CLI::App& root);
+void register_keys_command(CLI::App& root);
 void register_lora_command(CLI::App& root);
 void register_models_command(CLI::App& root);
 void register_monitor_command(CLI::App& root);

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   slipway::app::register_drift_command(app);
   slipway::app::register_feedback_command(app);
   slipway::app::register_generate_command(app);
+  slipway::app::register_keys_command(app);
   slipway::app::register_lora_command(app);
   slipway::app::register_models_command(app);
   slipway::app::register_monitor_command(app);

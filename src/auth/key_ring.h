@@ -53,9 +53,10 @@ class KeyRing {
     ApiKeyRecord record;
   };
   std::shared_ptr<KeyStore> keys_;
-  std::optional<std::string> bootstrap_;
+  std::optional<std::string> bootstrap_;  // the bootstrap key's hash (hash_secret)
   store::WallClock clock_;
   mutable std::mutex mutex_;
+  std::mutex reload_mutex_;  // one reload at a time: an older snapshot never wins
   std::unordered_map<std::string, ApiKeyRecord> by_hash_;
   mutable std::unordered_map<std::string, int64_t> touched_ms_;  // last touch per key id
   std::unique_ptr<store::Subscription> subscription_;

@@ -30,6 +30,8 @@ struct ApiError {
   std::string type = "invalid_request_error";
   std::string param;  // the offending field, when there is one
   std::string code;
+  // Seconds after which a retry may pass (HTTP retry-after), when the error knows.
+  std::optional<int64_t> retry_after_seconds;
 
   Json to_json() const;
   // Shorthands for the statuses the server uses.
@@ -57,6 +59,9 @@ struct ApiRequest {
   std::string user;        // body "user" or the X-User-Id header; may be empty
   std::chrono::steady_clock::time_point deadline;  // answer (or fail with 504) by then
   RequestPriority priority = RequestPriority::User;
+  // The server's prompt limit (0: none); the embedded engine refuses a longer rendered prompt
+  // with 400. Upstreams enforce their own.
+  int64_t max_prompt_tokens = 0;
 };
 
 // Counts and times of one answered request, for metrics and (later) the response log.

@@ -26,6 +26,8 @@ constexpr std::size_t kReadChunk = 4096;
 // closing: closing with unread data makes the kernel send RST, which can destroy the answer
 // before the client reads it.
 constexpr std::chrono::milliseconds kLinger{500};
+// How long a TLS close waits for the client's close_notify after sending ours.
+constexpr std::chrono::milliseconds kCloseNotifyWait{200};
 
 bool is_expect_continue(const Connection::Request& request) {
   const auto expect = request[bhttp::field::expect];
@@ -38,7 +40,7 @@ std::string ms(std::chrono::milliseconds d) {
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
+Connection::Connection(ClientStream socket, std::shared_ptr<ServerState> state)
     : socket_(std::move(socket)),
       state_(std::move(state)),
       deadline_timer_(socket_.get_executor()),
@@ -102,6 +104,18 @@ asio::awaitable<void> Connection::serve() {
   const ServerOptions& options = state_->options;
   error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);  // SSE events go out at once
+  if (socket_.is_tls()) {
+    // Under the handshake deadline (a client that connects and sends nothing is dropped);
+    // a failed handshake (plain HTTP on the TLS port, an untrusted certificate) is the
+    // client's problem, not the server's: closed quietly.
+    error_code ec = asio::error::shut_down;
+    if (!state_->draining()) ec = co_await socket_.handshake(options.tls_handshake_timeout);
+    if (ec) {
+      http_log().debug("TLS handshake failed: {}", ec.message());
+      co_await close(false);
+      co_return;
+    }
+  }
   for (;;) {
     // The first byte of the next request, waited for under the idle timeout (a pipelined
     // request may already be buffered).
@@ -196,9 +210,10 @@ asio::awaitable<void> Connection::serve() {
 
 asio::awaitable<void> Connection::close(bool linger) {
   phase_ = Phase::Closing;
-  error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  if (linger && !ec && !force_close_) {
+  // TLS: close_notify; when lingering, its wait for the client's is the linger.
+  error_code ec = co_await socket_.end_output(force_close_ ? std::chrono::milliseconds(0)
+                                                           : (linger ? kLinger : kCloseNotifyWait));
+  if (linger && !ec && !force_close_ && !socket_.is_tls()) {
     std::array<char, kReadChunk> scratch;
     arm_deadline(kLinger);
     while (!ec) {

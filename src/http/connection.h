@@ -5,7 +5,6 @@
 // simple answers), model_exchange.cpp (backend requests, SSE, disconnect watch),
 // connection_admin.cpp (the admin API, run on the admin thread pool), connection_feedback.cpp
 // (POST /v1/feedback, through the response log's writer).
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
@@ -16,7 +15,9 @@
 #include <string_view>
 
 #include "backends/backend.h"
+#include "http/client_stream.h"
 #include "http/coro.h"
+#include "http/request_guards.h"
 #include "http/responses.h"
 #include "http/server_state.h"
 #include "http/wake_signal.h"
@@ -27,8 +28,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
-  // socket's executor must be a strand: every handler of this connection runs on it.
-  Connection(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state);
+  // socket's executor must be a strand: every handler of this connection runs on it. A TLS
+  // stream's handshake runs in serve(), before the first read.
+  Connection(ClientStream socket, std::shared_ptr<ServerState> state);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -51,7 +53,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // connection_dispatch.cpp
   boost::asio::awaitable<bool> dispatch(Request& request);
-  std::optional<backends::ApiError> check_auth(const Request& request) const;
+  // Sets caller_ from the request's key, or returns why it may not call this route.
+  std::optional<backends::ApiError> check_auth(const Request& request, auth::Scope scope);
   // Writes res; returns whether the connection stays open for another request.
   boost::asio::awaitable<bool> send(Response res, bool keep_alive);
   boost::asio::awaitable<bool> reject(const backends::ApiError& error, bool keep_alive,
@@ -75,7 +78,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<void> stop_watch();
   void cancel_in_flight();
 
-  boost::asio::ip::tcp::socket socket_;
+  ClientStream socket_;
   std::shared_ptr<ServerState> state_;
   boost::beast::flat_buffer buffer_;
   uint64_t registry_id_ = 0;
@@ -97,6 +100,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool peer_gone_ = false;
   bool stream_headers_sent_ = false;
   std::string request_id_;
+  Caller caller_;               // who sent the current request (its API key), set by dispatch()
   std::string served_version_;  // the version answering the current model request (a header)
 };
 

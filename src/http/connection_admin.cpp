@@ -44,13 +44,13 @@ asio::awaitable<bool> Connection::serve_admin(Request& request, bool keep_alive)
     std::optional<ApiError> invalid;  // no co_await inside a handler
     try {
       admin_request.body = Json::parse(request.body());
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, or out_of_range (1e400)
       invalid = ApiError::bad_request(std::string("Invalid JSON body: ") + e.what());
     }
     if (invalid) co_return co_await reject(*invalid, keep_alive);
   }
   // Until named keys exist, the bootstrap key is the only identity a request can prove.
-  admin_request.actor = state_->options.api_key ? "bootstrap" : "local";
+  admin_request.actor = caller_.name;
 
   auto slot = std::make_shared<ResultSlot<AdminResponse>>(waiter_);
   asio::post(state_->admin_pool(), [admin, slot, admin_request = std::move(admin_request)] {

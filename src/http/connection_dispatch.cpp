@@ -63,8 +63,9 @@ asio::awaitable<bool> Connection::dispatch(Request& request) {
         keep_alive);
   }
   const Route route = *match.route;
-  if (route_needs_auth(route)) {
-    if (auto error = check_auth(request)) co_return co_await reject(*error, keep_alive);
+  caller_ = Caller{};
+  if (const auto scope = route_scope(route)) {
+    if (auto error = check_auth(request, *scope)) co_return co_await reject(*error, keep_alive);
   }
   // Answers are built outside co_await expressions: GCC 12 mishandles some temporaries (string
   // literals in braced JSON) that live across a suspension.
@@ -91,20 +92,14 @@ asio::awaitable<bool> Connection::dispatch(Request& request) {
   co_return co_await send(std::move(res), keep_alive);
 }
 
-std::optional<ApiError> Connection::check_auth(const Request& request) const {
-  const auto& key = state_->options.api_key;
-  if (!key) return std::nullopt;
-  const auto header = request.find(bhttp::field::authorization);
-  if (header == request.end()) {
-    return ApiError::unauthorized(
-        "Missing API key: send the header \"Authorization: Bearer <key>\" with the key the "
-        "server was started with (SLIPWAY_API_KEY).");
+std::optional<ApiError> Connection::check_auth(const Request& request, auth::Scope scope) {
+  std::optional<std::string_view> authorization;
+  if (auto header = request.find(bhttp::field::authorization); header != request.end()) {
+    authorization = header->value();
   }
-  const std::string_view token = bearer_token(header->value());
-  if (token.empty()) {
-    return ApiError::unauthorized("Malformed Authorization header: expected \"Bearer <key>\".");
-  }
-  if (!keys_equal(token, *key)) return ApiError::unauthorized("Incorrect API key provided.");
+  auto checked = authorize(state_->guards, state_->options, authorization, scope);
+  if (auto* error = std::get_if<ApiError>(&checked)) return std::move(*error);
+  caller_ = std::get<Caller>(std::move(checked));
   return std::nullopt;
 }
 

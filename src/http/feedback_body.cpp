@@ -120,8 +120,8 @@ std::variant<RatingSubmission, ApiError> parse_feedback_body(std::string_view te
                                                              std::string_view header_user) {
   Json body;
   try {
-    body = Json::parse(text);  // also rejects ill-formed UTF-8 inside strings
-  } catch (const Json::parse_error& e) {
+    body = Json::parse(text);           // also rejects ill-formed UTF-8 inside strings
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range (1e400)
     return ApiError::bad_request(std::string("Invalid JSON body: ") + e.what());
   }
   try {

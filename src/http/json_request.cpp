@@ -9,7 +9,8 @@ std::variant<ModelRequestBody, ApiError> parse_model_body(std::string_view text)
   ModelRequestBody out;
   try {
     out.body = Json::parse(text);  // also rejects ill-formed UTF-8 inside strings
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and out_of_range for a number beyond double's range (1e400).
     return ApiError::bad_request(std::string("Invalid JSON body: ") + e.what());
   }
   if (!out.body.is_object()) {

@@ -30,22 +30,24 @@ bool is_loopback_host(std::string_view host) {
          asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes()[0] == 127;
 }
 
-tcp::endpoint listen_endpoint(asio::io_context& io, const ServerOptions& options) {
+tcp::endpoint listen_endpoint(asio::io_context& io, const ServerOptions& options, bool has_keys) {
   std::string host = options.host.empty() ? "0.0.0.0" : options.host;
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  if (!options.api_key) {
+  if (!has_keys) {
     if (!is_loopback_host(host)) {
       http_log().warn(
-          "no API key is set: listening on 127.0.0.1 only instead of {}; set SLIPWAY_API_KEY "
-          "to require \"Authorization: Bearer <key>\" and serve other hosts",
+          "no API key is set: listening on 127.0.0.1 only instead of {}; create one with "
+          "`slipway keys create` (or set SLIPWAY_API_KEY) to require \"Authorization: Bearer "
+          "<key>\" and serve other hosts",
           host);
       host = "127.0.0.1";
     } else {
       http_log().warn(
-          "no API key is set: serving without authentication on loopback only; set "
-          "SLIPWAY_API_KEY to require \"Authorization: Bearer <key>\"");
+          "no API key is set: serving without authentication on loopback only; create one with "
+          "`slipway keys create` (or set SLIPWAY_API_KEY) to require \"Authorization: Bearer "
+          "<key>\"");
     }
   }
   error_code ec;
@@ -102,7 +104,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor,
       continue;
     }
     if (state->draining()) continue;  // closes the socket: the acceptor is about to close
-    std::make_shared<Connection>(std::move(socket), state)->start();
+    ClientStream stream =
+        state->tls ? ClientStream(std::move(socket), *state->tls) : ClientStream(std::move(socket));
+    std::make_shared<Connection>(std::move(stream), state)->start();
   }
 }
 

@@ -14,10 +14,11 @@ namespace slipway::http {
 // 127.0.0.0/8, ::1 (also IPv4-mapped) and "localhost".
 bool is_loopback_host(std::string_view host);
 
-// The address to bind: options.host, or 127.0.0.1 when there is no API key and host is not a
-// loopback address (logged as a warning). Throws std::runtime_error when host does not resolve.
+// The address to bind: options.host, or 127.0.0.1 when the server has no API key at all
+// (`has_keys` false) and host is not a loopback address (logged as a warning). Throws
+// std::runtime_error when host does not resolve.
 boost::asio::ip::tcp::endpoint listen_endpoint(boost::asio::io_context& io,
-                                               const ServerOptions& options);
+                                               const ServerOptions& options, bool has_keys);
 
 // Opens, binds and listens; throws std::runtime_error naming the address on failure.
 void open_acceptor(boost::asio::ip::tcp::acceptor& acceptor,

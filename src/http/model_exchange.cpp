@@ -13,6 +13,7 @@
 #include "http/coro.h"
 #include "http/json_request.h"
 #include "http/request_id.h"
+#include "http/request_limits.h"
 #include "http/stream_sink.h"
 
 namespace slipway::http {
@@ -60,6 +61,26 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
     co_return co_await reject(ApiError::unavailable("The server is still loading its models."),
                               keep_alive);
   }
+  if (auto error = check_request_limits(body.body, endpoint, state_->options)) {
+    co_return co_await reject(*error, keep_alive);
+  }
+  const bool generates = endpoint == Endpoint::ChatCompletions || endpoint == Endpoint::Completions;
+  std::optional<auth::StreamCounter::Lease> lease;  // held until this request is answered
+  {
+    std::optional<ApiError> refused = admit_request(state_->guards, caller_);
+    if (!refused && generates) {
+      auto leased = lease_stream(state_->guards, caller_);
+      if (auto* error = std::get_if<ApiError>(&leased)) {
+        refused = std::move(*error);
+      } else {
+        lease = std::get<auth::StreamCounter::Lease>(std::move(leased));
+      }
+    }
+    if (refused) {
+      state_->metrics->record_rate_limited(refused->code);
+      co_return co_await reject(*refused, keep_alive);
+    }
+  }
   std::string user;
   if (body.user) {
     user = *body.user;
@@ -72,13 +93,24 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
   std::shared_ptr<backends::Backend> backend;
   std::string version;
   std::string arm = "stable";
+  // A route's fallback answers when the picked version is not loaded or out of rotation, and
+  // when it fails before any byte was sent (once).
+  std::shared_ptr<backends::Backend> fallback;
+  std::string fallback_version;
   if (routed) {
     backend = routed->primary;
     version = routed->pick.version;
     arm = routed->pick.arm;
-    if (!backend && routed->fallback) {
-      backend = routed->fallback;
-      version = routed->pick.fallback;
+    if (routed->fallback && routed->fallback != backend) {
+      fallback = routed->fallback;
+      fallback_version = routed->pick.fallback;
+    }
+    if ((!backend || !backend->available()) && fallback && fallback->available()) {
+      if (backend) {
+        state_->metrics->record_failover(body.model, version, fallback_version, "out_of_rotation");
+      }
+      backend = std::exchange(fallback, nullptr);
+      version = fallback_version;
     }
     if (!backend) {
       co_return co_await reject(
@@ -104,6 +136,7 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
                     .count();
   api.user = user;
   api.deadline = std::chrono::steady_clock::now() + state_->options.request_timeout;
+  api.max_prompt_tokens = state_->options.max_prompt_tokens;
   auto logger = AnswerLogger::start({state_->feedback(), state_->monitor}, endpoint, body.body,
                                     body.model, api.user, api.request_id);
   api.body = std::move(body.body);
@@ -111,117 +144,133 @@ asio::awaitable<bool> Connection::serve_model(Request& request, Endpoint endpoin
   served_version_ = version;
   // Shadow copies start after the primary, from a copy taken before the primary owns the body.
   std::optional<backends::ApiRequest> shadow_copy;
-  const bool generates = endpoint == Endpoint::ChatCompletions || endpoint == Endpoint::Completions;
   if (generates && routed && !routed->shadows.empty() && state_->shadow) shadow_copy = api;
+  std::optional<backends::ApiRequest> fallback_copy;
+  if (fallback) fallback_copy = api;
   const bool streaming = body.stream && generates;
 
-  auto queue = std::make_shared<EventQueue>(waiter_.remote());
-  auto sink = std::make_shared<StreamSink>(queue);
   start_watch();
   cancelled_ = false;
   stream_headers_sent_ = false;
-  try {
-    control_ = backend->start(std::move(api), sink);
-  } catch (const std::exception& e) {
-    sink->on_error(ApiError::internal(std::string("The backend failed to start: ") + e.what()));
-    sink->on_done({});
-  }
-  if (shadow_copy) {
-    int index = 0;
-    for (const auto& shadow : routed->shadows) {
-      if (shadow.backend) {
-        state_->shadow->mirror(*shadow_copy, body.model, shadow.version, index, shadow.backend);
-      } else {
-        state_->shadow->count_unavailable(body.model, shadow.version);
-      }
-      ++index;
-    }
-  }
-
   Outcome outcome;
   std::string pending;  // SSE bytes not yet written
   std::optional<std::chrono::steady_clock::time_point> abandon_at;
-  for (;;) {
-    if (peer_gone_) cancel_in_flight();
-    std::deque<SinkEvent> events = queue->take_all();
-    if (events.empty()) {
-      if (outcome.done) break;
-      if (peer_gone_) {
-        // Nobody reads the answer: give the cancelled backend a moment to report on_done()
-        // (for the metrics), but never hold the connection (or a drain) for it.
-        const auto now = std::chrono::steady_clock::now();
-        if (!abandon_at) abandon_at = now + kAbandonAfterCancel;
-        if (now >= *abandon_at) break;
-        co_await waiter_.wait_until(*abandon_at);
+  for (bool first_attempt = true;; first_attempt = false) {
+    auto queue = std::make_shared<EventQueue>(waiter_.remote());
+    auto sink = std::make_shared<StreamSink>(queue);
+    try {
+      control_ = backend->start(std::move(api), sink);
+    } catch (const std::exception& e) {
+      sink->on_error(ApiError::internal(std::string("The backend failed to start: ") + e.what()));
+      sink->on_done({});
+    }
+    if (shadow_copy && first_attempt) {
+      int index = 0;
+      for (const auto& shadow : routed->shadows) {
+        if (shadow.backend) {
+          state_->shadow->mirror(*shadow_copy, body.model, shadow.version, index, shadow.backend);
+        } else {
+          state_->shadow->count_unavailable(body.model, shadow.version);
+        }
+        ++index;
+      }
+    }
+
+    bool retry = false;  // the picked version failed before any byte: the fallback answers
+    for (;;) {
+      if (peer_gone_) cancel_in_flight();
+      std::deque<SinkEvent> events = queue->take_all();
+      if (events.empty()) {
+        if (outcome.done) break;
+        if (peer_gone_) {
+          // Nobody reads the answer: give the cancelled backend a moment to report on_done()
+          // (for the metrics), but never hold the connection (or a drain) for it.
+          const auto now = std::chrono::steady_clock::now();
+          if (!abandon_at) abandon_at = now + kAbandonAfterCancel;
+          if (now >= *abandon_at) break;
+          co_await waiter_.wait_until(*abandon_at);
+          continue;
+        }
+        co_await waiter_.wait();
         continue;
       }
-      co_await waiter_.wait();
-      continue;
-    }
-    for (SinkEvent& event : events) {
-      switch (event.kind) {
-        case SinkEvent::Kind::Chunk:
-          if (!streaming || outcome.error || outcome.error_after_chunks) break;
-          ++outcome.chunks;
-          if (routed) event.json["system_fingerprint"] = version;
-          pending += sse_event(event.json);
-          if (logger) logger->add_chunk(event.json);
-          break;
-        case SinkEvent::Kind::Response:
-          if (routed && event.json.is_object()) event.json["system_fingerprint"] = version;
-          if (logger) logger->set_response(event.json);
-          outcome.response = std::move(event.json);
-          break;
-        case SinkEvent::Kind::Error:
-          if (outcome.chunks > 0) {
-            if (!outcome.error_after_chunks) pending += sse_event(event.error.to_json());
-            outcome.error_after_chunks = true;
-          } else {
-            outcome.error = std::move(event.error);
-          }
-          break;
-        case SinkEvent::Kind::Done:
-          outcome.done = true;
-          outcome.stats = std::move(event.stats);
-          break;
+      for (SinkEvent& event : events) {
+        switch (event.kind) {
+          case SinkEvent::Kind::Chunk:
+            if (!streaming || outcome.error || outcome.error_after_chunks) break;
+            ++outcome.chunks;
+            if (routed) event.json["system_fingerprint"] = version;
+            pending += sse_event(event.json);
+            if (logger) logger->add_chunk(event.json);
+            break;
+          case SinkEvent::Kind::Response:
+            if (routed && event.json.is_object()) event.json["system_fingerprint"] = version;
+            if (logger) logger->set_response(event.json);
+            outcome.response = std::move(event.json);
+            break;
+          case SinkEvent::Kind::Error:
+            if (outcome.chunks > 0) {
+              if (!outcome.error_after_chunks) pending += sse_event(event.error.to_json());
+              outcome.error_after_chunks = true;
+            } else {
+              outcome.error = std::move(event.error);
+            }
+            break;
+          case SinkEvent::Kind::Done:
+            outcome.done = true;
+            outcome.stats = std::move(event.stats);
+            break;
+        }
+      }
+      if (outcome.done) {
+        // Recorded before the last bytes go out, so a client that scrapes /metrics right after
+        // its answer sees it.
+        retry = fallback && !peer_gone_ && outcome.chunks == 0 && !outcome.response &&
+                outcome.error && outcome.error->status >= 500 &&
+                std::chrono::steady_clock::now() < fallback_copy->deadline;
+        int status = 200;
+        if (peer_gone_) {
+          status = kClientClosed;
+        } else if (outcome.chunks == 0 && outcome.error) {
+          status = outcome.error->status;
+        } else if (outcome.chunks == 0 && !streaming && !outcome.response) {
+          status = 500;
+        }
+        const auto& stats = outcome.stats;
+        const std::string& answered_by =
+            routed || stats.served_by.empty() ? version : stats.served_by;
+        state_->metrics->record_request(body.model, answered_by, status, stats);
+        if (generates && state_->windows) {
+          state_->windows->record({body.model, answered_by, arm, status, stats.total_seconds,
+                                   stats.first_token_seconds, stats.prompt_tokens,
+                                   stats.completion_tokens});
+        }
+        if (retry) break;
+        charge_tokens(state_->guards, caller_, stats.prompt_tokens + stats.completion_tokens);
+        // Logged before the client has the whole answer, so its feedback finds it.
+        if (logger) {
+          logger->finish({outcome.chunks, status == 200 && outcome.response.has_value(), peer_gone_,
+                          &stats, backend->name(), routed ? version : "", arm});
+        }
+      }
+      // An error event is the stream's last bytes: hold it until on_done() (which follows at
+      // once) has been recorded, as for a normal end.
+      const bool hold = outcome.error_after_chunks && !outcome.done;
+      if (streaming && outcome.chunks > 0 && !peer_gone_ && !hold) {
+        const bool last = outcome.done;
+        if (last && !outcome.error_after_chunks) pending += sse_done();
+        if (!pending.empty() || last) {
+          if (!co_await write_chunk(pending, last, keep_alive)) peer_gone_ = true;
+        }
       }
     }
-    if (outcome.done) {
-      // Recorded before the last bytes go out, so a client that scrapes /metrics right after
-      // its answer sees it.
-      int status = 200;
-      if (peer_gone_) {
-        status = kClientClosed;
-      } else if (outcome.chunks == 0 && outcome.error) {
-        status = outcome.error->status;
-      } else if (outcome.chunks == 0 && !streaming && !outcome.response) {
-        status = 500;
-      }
-      const auto& stats = outcome.stats;
-      const std::string& answered_by =
-          routed || stats.served_by.empty() ? version : stats.served_by;
-      state_->metrics->record_request(body.model, answered_by, status, stats);
-      if (generates && state_->windows) {
-        state_->windows->record({body.model, answered_by, arm, status, stats.total_seconds,
-                                 stats.first_token_seconds, stats.prompt_tokens,
-                                 stats.completion_tokens});
-      }
-      // Logged before the client has the whole answer, so its feedback finds it.
-      if (logger) {
-        logger->finish({outcome.chunks, status == 200 && outcome.response.has_value(), peer_gone_,
-                        &stats, backend->name(), routed ? version : "", arm});
-      }
-    }
-    // An error event is the stream's last bytes: hold it until on_done() (which follows at
-    // once) has been recorded, as for a normal end.
-    const bool hold = outcome.error_after_chunks && !outcome.done;
-    if (streaming && outcome.chunks > 0 && !peer_gone_ && !hold) {
-      const bool last = outcome.done;
-      if (last && !outcome.error_after_chunks) pending += sse_done();
-      if (!pending.empty() || last) {
-        if (!co_await write_chunk(pending, last, keep_alive)) peer_gone_ = true;
-      }
-    }
+    if (!retry) break;
+    state_->metrics->record_failover(body.model, version, fallback_version, "error");
+    backend = std::exchange(fallback, nullptr);
+    version = fallback_version;
+    served_version_ = version;
+    api = std::move(*fallback_copy);
+    outcome = Outcome{};
   }
 
   if (!outcome.done) {

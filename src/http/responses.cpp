@@ -23,7 +23,11 @@ Response json_response(int status, const Json& body) {
 }
 
 Response error_response(const ApiError& error) {
-  return json_response(error.status, error.to_json());
+  Response res = json_response(error.status, error.to_json());
+  if (error.retry_after_seconds) {
+    res.set(boost::beast::http::field::retry_after, std::to_string(*error.retry_after_seconds));
+  }
+  return res;
 }
 
 ApiError request_timeout_error(std::string message) {

@@ -53,8 +53,18 @@ RouteMatch match_route(bhttp::verb method, std::string_view target) {
   return match;
 }
 
-bool route_needs_auth(Route route) {
-  return route != Route::Health && route != Route::Metrics;
+std::optional<auth::Scope> route_scope(Route route) {
+  switch (route) {
+    case Route::Health:
+    case Route::Metrics:
+      return std::nullopt;
+    case Route::Feedback:
+      return auth::Scope::Feedback;
+    case Route::Admin:
+      return auth::Scope::Admin;
+    default:
+      return auth::Scope::Inference;
+  }
 }
 
 std::optional<backends::Endpoint> route_endpoint(Route route) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "auth/api_key.h"
 #include "backends/backend.h"
 
 namespace slipway::http {
@@ -28,7 +29,9 @@ struct RouteMatch {
 };
 
 RouteMatch match_route(boost::beast::http::verb method, std::string_view target);
-bool route_needs_auth(Route route);  // everything but /health and /metrics
+// The scope a route needs: inference (model endpoints, /v1/models), feedback, admin; none for
+// /health and /metrics.
+std::optional<auth::Scope> route_scope(Route route);
 // The backend endpoint of a model route; none for models, health and metrics.
 std::optional<backends::Endpoint> route_endpoint(Route route);
 

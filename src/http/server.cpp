@@ -52,12 +52,20 @@ void Server::set_monitor(std::shared_ptr<monitor::MonitorService> monitor) {
   impl_->core->state->monitor = std::move(monitor);
 }
 
+void Server::set_keys(std::shared_ptr<auth::KeyRing> keys) {
+  impl_->core->state->guards.keys = std::move(keys);
+}
+
 void Server::listen() {
   impl_->core->listen();
 }
 
 uint16_t Server::port() const {
   return impl_->core->port;
+}
+
+bool Server::uses_tls() const {
+  return impl_->core->state->tls != nullptr;
 }
 
 const std::string& Server::host() const {

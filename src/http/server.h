@@ -86,6 +86,7 @@ class Server {
   void listen();
   uint16_t port() const;            // the bound port
   const std::string& host() const;  // the bound address (loopback when no api_key)
+  bool uses_tls() const;            // after listen(): HTTPS (options.tls_cert_file and key)
   void set_ready(bool ready);
   // Runs the io_context on options.io_threads threads (the caller's included) until a
   // shutdown has drained; returns the process exit code (0 after a drain, also a timed-out

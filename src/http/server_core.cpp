@@ -9,6 +9,7 @@
 #include "http/coro.h"
 #include "http/listener.h"
 #include "http/log.h"
+#include "http/tls_context.h"
 
 namespace slipway::http {
 
@@ -33,13 +34,19 @@ ServerCore::ServerCore(asio::io_context& io, std::shared_ptr<ServerState> state)
       stop_timer_(control_) {}
 
 void ServerCore::listen() {
-  const auto endpoint = listen_endpoint(io, state->options);
+  // Bad TLS files fail here, before anything is bound.
+  const ServerOptions& options = state->options;
+  if (tls_requested(options)) {
+    state->tls = make_tls_context(options.tls_cert_file, options.tls_key_file);
+  }
+  const auto endpoint = listen_endpoint(io, options, has_any_key(state->guards, options));
   open_acceptor(*acceptor_, endpoint);
   const auto bound = acceptor_->local_endpoint();
   host = bound.address().to_string();
   port = bound.port();
   // Tests and supervisors parse this exact line to learn the port (--port 0).
-  std::fprintf(stderr, "slipway: listening on http://%s\n", url_authority(bound).c_str());
+  std::fprintf(stderr, "slipway: listening on %s://%s\n", state->tls ? "https" : "http",
+               url_authority(bound).c_str());
   std::fflush(stderr);
   asio::co_spawn(control_, accept_loop(acceptor_, state, io), asio::detached);
 }

@@ -3,6 +3,7 @@
 // registry of open connections the shutdown walks, the admin API with the thread pool its
 // blocking handlers run on (never an I/O thread), and the response log.
 #include <atomic>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "http/request_guards.h"
 #include "http/server.h"
 #include "monitor/monitor_service.h"
 #include "monitor/traffic_windows.h"
@@ -37,6 +39,9 @@ class ServerState {
   std::shared_ptr<traffic::ShadowMirror> shadow;
   std::shared_ptr<monitor::WindowRecorder> windows;
   std::shared_ptr<monitor::MonitorService> monitor;  // null: no judge, drift or alerts
+  // Made by listen() from options.tls_*_file; null: plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  RequestGuards guards;  // API keys, per-key rate limits and streams (request_guards.h)
 
   bool draining() const { return draining_.load(); }
   // Marks the server draining; returns the connections open at that moment. on_drained runs

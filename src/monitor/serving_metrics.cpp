@@ -45,6 +45,16 @@ struct ServingMetrics::Impl {
           .Name("slipway_rejected_requests_total")
           .Help("Requests refused before reaching a model (auth, parsing, limits), by status")
           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& failovers =
+      prometheus::BuildCounter()
+          .Name("slipway_failovers_total")
+          .Help("Route requests answered by the route's fallback, by the version that failed")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& rate_limited =
+      prometheus::BuildCounter()
+          .Name("slipway_rate_limited_total")
+          .Help("Requests refused with 429 for an API key's limit, by limit")
+          .Register(*registry);
   prometheus::Family<prometheus::Counter>& prompt_tokens = prometheus::BuildCounter()
                                                                .Name("slipway_prompt_tokens_total")
                                                                .Help("Prompt tokens processed")
@@ -120,6 +130,16 @@ struct ServingMetrics::Impl {
           .Name("slipway_prefix_cache_hits_total")
           .Help("Prompt tokens found in the prefix cache")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& circuit_state =
+      prometheus::BuildGauge()
+          .Name("slipway_backend_circuit_state")
+          .Help("A backend's circuit: 0 closed, 1 open (out of rotation), 2 half-open")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& circuit_opened =
+      prometheus::BuildGauge()
+          .Name("slipway_backend_circuit_opened_total")
+          .Help("Times a backend's circuit opened (failures or failed health checks)")
+          .Register(*registry);
 };
 
 ServingMetrics::ServingMetrics() : impl_(std::make_unique<Impl>()) {}
@@ -158,6 +178,16 @@ void ServingMetrics::record_rejection(int http_status) {
   impl_->rejections.Add({{"status", std::to_string(http_status)}}).Increment();
 }
 
+void ServingMetrics::record_failover(const std::string& route, const std::string& from,
+                                     const std::string& to, const std::string& reason) {
+  impl_->failovers.Add({{"route", route}, {"from", from}, {"to", to}, {"reason", reason}})
+      .Increment();
+}
+
+void ServingMetrics::record_rate_limited(const std::string& limit) {
+  impl_->rate_limited.Add({{"limit", limit}}).Increment();
+}
+
 std::string ServingMetrics::render(
     const std::vector<std::shared_ptr<backends::Backend>>& backends) {
   Impl& m = *impl_;
@@ -175,6 +205,8 @@ std::string ServingMetrics::render(
       m.preemptions.Add(labels).Set(static_cast<double>(s.preemptions_total));
       m.prefix_queries.Add(labels).Set(static_cast<double>(s.prefix_cache_queries_total));
       m.prefix_hits.Add(labels).Set(static_cast<double>(s.prefix_cache_hits_total));
+      m.circuit_state.Add(labels).Set(s.circuit_state);
+      m.circuit_opened.Add(labels).Set(static_cast<double>(s.circuit_opened_total));
     }
   }
   return prometheus::TextSerializer().Serialize(m.registry->Collect());

@@ -25,6 +25,12 @@ class ServingMetrics {
                       const backends::CompletionStats& stats);
   // Requests refused before reaching a backend (auth, parse, limits), by status.
   void record_rejection(int http_status);
+  // A route's request answered by its fallback because `from` failed before any byte or was
+  // out of rotation (reason "error" | "out_of_rotation").
+  void record_failover(const std::string& route, const std::string& from, const std::string& to,
+                       const std::string& reason);
+  // A 429 for a key's limit ("requests_per_minute", "tokens_per_minute", "max_streams").
+  void record_rate_limited(const std::string& limit);
   // The exposition text for GET /metrics (Content-Type text/plain; version=0.0.4).
   std::string render(const std::vector<std::shared_ptr<backends::Backend>>& backends);
 

@@ -34,7 +34,9 @@ Rollout TrafficService::Impl::require_active(const std::string& route) {
 
 std::pair<ArmFigures, ArmFigures> TrafficService::Impl::arm_figures(const Rollout& rollout,
                                                                     int64_t now_ms) {
-  if (!figures) return {};
+  // A step started this very millisecond (a promote or resume answering its own status), or a
+  // wall clock stepped back, has an empty window: nothing to read, and readers refuse the range.
+  if (!figures || now_ms <= rollout.step_started_ms) return {};
   return {
       figures->figures(rollout.route, rollout.stable, "stable", rollout.step_started_ms, now_ms),
       figures->figures(rollout.route, rollout.canary, "canary", rollout.step_started_ms, now_ms)};

@@ -82,7 +82,10 @@ RouteStore& TrafficService::route_store() {
 void TrafficService::start() {
   auto routes = impl_->routes.list_routes();
   impl_->table.replace_all(routes);
-  for (const Route& route : routes) impl_->keep_loaded(route);
+  for (const Route& route : routes) {
+    impl_->catch_up_in_registry(route);
+    impl_->keep_loaded(route);
+  }
   impl_->subscription = impl_->routes.on_change([impl = impl_.get()](const std::string& name) {
     try {
       impl->refresh(name);

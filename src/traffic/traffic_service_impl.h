@@ -44,6 +44,10 @@ struct TrafficService::Impl {
   // failure becomes an event, never an error for the caller (the route already switched).
   void follow_in_registry(const std::string& route, int64_t rollout_id, const std::string& version,
                           const std::string& actor);
+  // The follow is a write after the route's own: a crash in between leaves the alias behind.
+  // At start, follows again when the alias is not on the route's stable version and has not
+  // moved since the route's last stable change (a later move by hand stands).
+  void catch_up_in_registry(const Route& route);
   Route require_route(const std::string& name);
   Rollout require_active(const std::string& route);
   // The figures of both arms of a rollout over its current step's window.

@@ -1,5 +1,6 @@
 // Keeping what routes need loaded (arms, shadows, fallback and the hot-standby versions),
 // health checks, the registry following route switches, and the service's two threads.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -93,13 +94,15 @@ void TrafficService::Impl::follow_in_registry(const std::string& route, int64_t 
   const std::string reason = "route " + route + " serves it";
   try {
     const auto [model, number] = split_version(version);
-    registry.set_alias(model, options.production_alias, number, actor, reason);
     // Stages follow traffic: candidate -> staging -> production, one allowed step at a time.
+    // They move before the alias, so the alias is the follow's last write: catch_up_in_registry
+    // sees a follow cut short by a crash from the alias alone.
     auto current = registry.get_version(registry::parse_version_ref(version));
     if (current.stage == registry::Stage::Candidate)
       current = registry.set_stage(model, number, registry::Stage::Staging, actor, reason, true);
     if (current.stage == registry::Stage::Staging)
       registry.set_stage(model, number, registry::Stage::Production, actor, reason, true);
+    registry.set_alias(model, options.production_alias, number, actor, reason);
   } catch (const std::exception& e) {
     TrafficEvent event = make_event("registry_not_followed", actor, e.what(),
                                     {{"version", version}, {"alias", options.production_alias}});
@@ -110,6 +113,30 @@ void TrafficService::Impl::follow_in_registry(const std::string& route, int64_t 
     } catch (const std::exception&) {
       // The route switched; a lost audit line must not fail the switch.
     }
+  }
+}
+
+void TrafficService::Impl::catch_up_in_registry(const Route& route) {
+  try {
+    const auto changes = routes.stable_history(route.name, 1);
+    if (changes.empty()) return;
+    const StableChange& last_change = changes.front();
+    const auto [model, number] = split_version(route.stable);
+    const auto stable = registry.get_version(registry::parse_version_ref(route.stable));
+    const auto& aliases = stable.aliases;
+    if (std::find(aliases.begin(), aliases.end(), options.production_alias) != aliases.end())
+      return;
+    int64_t alias_moved_ms = -1;
+    for (const registry::Event& event : registry.history(model)) {
+      if (event.alias == options.production_alias) alias_moved_ms = event.at_ms;
+    }
+    if (alias_moved_ms >= last_change.at_ms) return;
+    std::fprintf(stderr, "slipway: route %s: the registry missed its switch to %s; following now\n",
+                 route.name.c_str(), route.stable.c_str());
+    follow_in_registry(route.name, 0, route.stable, last_change.actor);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "slipway: route %s: checking the registry's %s alias failed: %s\n",
+                 route.name.c_str(), options.production_alias.c_str(), e.what());
   }
 }
 

@@ -188,6 +188,12 @@ ServedModels::Loaded ServedModels::load_version(const registry::Version& version
     check_servable(registry_, version, serving);
     if (!aliases_->knows_model(version.model)) refresh_model(version.model);
     backend = make_version_backend(registry_, version, serving, engines_, io_);
+    if (options_.failover.enabled) {
+      auto guarded = std::make_shared<backends::GuardedBackend>(
+          std::move(backend), options_.failover.circuit, options_.failover.health);
+      if (options_.health_checker) options_.health_checker->add(guarded);
+      backend = std::move(guarded);
+    }
   } catch (...) {
     std::lock_guard lock(mutex_);
     entries_.erase(name);

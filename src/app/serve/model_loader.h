@@ -31,6 +31,10 @@ class ServedModels : public http::ModelLoader {
   struct Options {
     EngineSettings engine;            // for versions loaded through the admin API
     int64_t memory_budget_bytes = 0;  // weights + KV caches of everything loaded
+    // Every loaded backend is wrapped in a GuardedBackend (circuit breaker) and handed to the
+    // health checker, unless failover is disabled.
+    FailoverSettings failover;
+    std::shared_ptr<backends::HealthChecker> health_checker;  // may be null: no checks
   };
 
   ServedModels(registry::Registry& registry, std::shared_ptr<backends::BackendSet> backends,

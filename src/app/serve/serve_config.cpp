@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/serve/failover_config.h"
 #include "app/serve/feedback_config.h"
 #include "app/serve/monitoring_config.h"
 #include "app/serve/traffic_config.h"
@@ -19,7 +20,8 @@ namespace {
 
 using Section = YamlSection;
 
-void read_server(Section section, http::ServerOptions& server, StateSettings& state) {
+void read_server(Section section, http::ServerOptions& server, StateSettings& state,
+                 const std::filesystem::path& base_dir) {
   section.read("data_dir", state.data_dir);
   section.read("store", state.store);
   section.read("memory_budget_mb", state.memory_budget_mb);
@@ -32,6 +34,17 @@ void read_server(Section section, http::ServerOptions& server, StateSettings& st
   section.read("io_threads", server.io_threads);
   section.read("max_body_bytes", server.max_body_bytes);
   section.read("max_header_bytes", server.max_header_bytes);
+  read_range(section, "max_messages", server.max_messages, 0, 1'000'000);
+  read_range(section, "max_tokens", server.max_tokens, 0, int64_t{1} << 32);
+  read_range(section, "max_prompt_tokens", server.max_prompt_tokens, 0, int64_t{1} << 32);
+  for (auto [key, path] : {std::pair{"tls_cert_file", &server.tls_cert_file},
+                           std::pair{"tls_key_file", &server.tls_key_file}}) {
+    section.read(key, *path);
+    if (!path->empty()) *path = (base_dir / *path).string();
+  }
+  if (server.tls_cert_file.empty() != server.tls_key_file.empty()) {
+    section.fail("server.tls_cert_file and server.tls_key_file go together: set both or neither");
+  }
   struct Timeout {
     const char* key;
     std::chrono::milliseconds& value;
@@ -41,7 +54,8 @@ void read_server(Section section, http::ServerOptions& server, StateSettings& st
                     Timeout{"idle_timeout_seconds", server.idle_timeout},
                     Timeout{"request_timeout_seconds", server.request_timeout},
                     Timeout{"drain_timeout_seconds", server.drain_timeout},
-                    Timeout{"health_timeout_seconds", server.health_timeout}}) {
+                    Timeout{"health_timeout_seconds", server.health_timeout},
+                    Timeout{"tls_handshake_timeout_seconds", server.tls_handshake_timeout}}) {
     double seconds = static_cast<double>(t.value.count()) / 1000.0;
     section.read(t.key, seconds);
     if (seconds <= 0) section.fail(std::string("server.") + t.key + " must be positive");
@@ -121,7 +135,10 @@ ServeConfig parse_serve_config(const std::string& yaml, const std::string& sourc
   }
   ServeConfig config;
   Section top(root, "config", source);
-  read_server(Section(top.child("server"), "server", source), config.server, config.state);
+  read_server(Section(top.child("server"), "server", source), config.server, config.state,
+              base_dir);
+  read_key_defaults(Section(top.child("keys"), "keys", source), config.server);
+  read_failover_config(Section(top.child("failover"), "failover", source), config.failover);
   read_engine(Section(top.child("engine"), "engine", source), config.engine);
   read_feedback_config(Section(top.child("feedback"), "feedback", source), config.feedback);
   read_traffic_config(Section(top.child("traffic"), "traffic", source), config.traffic);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "backends/resilience/circuit_breaker.h"
+#include "backends/resilience/guarded_backend.h"
 #include "feedback/log_settings.h"
 #include "http/server.h"
 #include "monitor/monitor_service.h"
@@ -101,6 +103,13 @@ struct MonitorSettings {
   std::vector<std::string> webhook_secret_envs;  // per webhook: the signing secret's variable
 };
 
+// Failover (`failover:`, failover_config.h): circuit breaking and health checks per backend.
+struct FailoverSettings {
+  bool enabled = true;  // false: backends are used bare (no circuit, no health checks)
+  backends::CircuitOptions circuit;
+  backends::HealthCheckOptions health;
+};
+
 struct ServeConfig {
   http::ServerOptions server;
   StateSettings state;
@@ -109,6 +118,7 @@ struct ServeConfig {
   feedback::LogSettings feedback;  // the response log and /v1/feedback (feedback_config.h)
   TrafficSettings traffic;
   MonitorSettings monitoring;
+  FailoverSettings failover;
 };
 
 // Seconds as the config and flags spell durations, to the milliseconds the server counts in.

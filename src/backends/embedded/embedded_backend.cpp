@@ -110,6 +110,8 @@ struct EmbeddedBackend::Impl {
                     int64_t prompt_index, const std::string& prompt_param,
                     const ApiRequest& request, std::vector<PlannedSequence>& out) const {
     const auto& defaults = package->model().generation_defaults();
+    check_prompt_limit(static_cast<int64_t>(prompt.size()), request.max_prompt_tokens,
+                       prompt_param);
     const int64_t max_tokens = resolve_max_tokens(
         sampling, defaults, static_cast<int64_t>(prompt.size()), limits.context, prompt_param);
     const engine::SamplingParams params = build_sampling_params(sampling, defaults, max_tokens);

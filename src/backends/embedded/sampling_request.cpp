@@ -151,6 +151,17 @@ SamplingRequest parse_sampling_request(const Json& body, Endpoint endpoint,
   return out;
 }
 
+void check_prompt_limit(int64_t prompt_tokens, int64_t max_prompt_tokens,
+                        const std::string& prompt_param) {
+  if (max_prompt_tokens <= 0 || prompt_tokens <= max_prompt_tokens) return;
+  std::string message = "Your prompt has ";
+  message.append(std::to_string(prompt_tokens))
+      .append(" tokens; this server accepts at most ")
+      .append(std::to_string(max_prompt_tokens))
+      .append(" prompt tokens per request (server.max_prompt_tokens).");
+  fail_value(message, prompt_param);
+}
+
 int64_t resolve_max_tokens(const SamplingRequest& request,
                            const engine::GenerationDefaults& defaults, int64_t prompt_tokens,
                            int64_t context, const std::string& prompt_param) {

@@ -49,6 +49,10 @@ struct SamplingRequest {
 SamplingRequest parse_sampling_request(const Json& body, Endpoint endpoint,
                                        const ModelLimits& limits);
 
+// 400 when the rendered prompt is longer than the server's limit (max 0: no limit).
+void check_prompt_limit(int64_t prompt_tokens, int64_t max_prompt_tokens,
+                        const std::string& prompt_param);
+
 // max_tokens for a prompt of prompt_tokens: the request's, else generation_config's
 // max_new_tokens (clamped to what fits), else the rest of the context. Throws RequestError
 // (400) when the prompt fills the context or prompt + max_tokens exceeds it; prompt_param

@@ -32,20 +32,29 @@ class CircuitBreaker {
   // Whether a request may go to the backend now; true in half-open takes a probe slot, which
   // the request's record_success()/record_failure() gives back.
   bool allow();
-  void record_success();
-  void record_failure();
+  // Outcomes of allowed requests. record_success() returns whether it closed the circuit,
+  // record_failure() whether it opened it; `detail` (e.g. "502 upstream answered ...") goes
+  // into reason(). record_cancelled(): the caller gave up, which says nothing about the
+  // backend; it only gives back a probe slot.
+  bool record_success();
+  bool record_failure(std::string detail = {});
+  void record_cancelled();
   // Health checks: an unhealthy backend is opened (out of rotation) until a check passes.
   void force_open(std::string reason);
   void health_restored();
+  bool forced_open() const;  // by force_open(), until health_restored()
 
   CircuitState state() const;  // Open turns HalfOpen when read after open_for
-  // How long until an open circuit lets a probe through (0 when not open).
+  // How long until an open circuit lets a probe through (0 when not open). A forced-open
+  // circuit waits for a passing health check instead; this is then only a lower bound.
   std::chrono::milliseconds retry_after() const;
   std::string reason() const;  // why it opened ("5 consecutive failures: ...", a check's detail)
   uint64_t opened_total() const;
 
  private:
   CircuitState state_locked(std::chrono::steady_clock::time_point now) const;
+  void open_locked(std::chrono::steady_clock::time_point now, std::string reason);
+  void give_back_probe_locked();
   CircuitOptions options_;
   SteadyClock clock_;
   mutable std::mutex mutex_;

@@ -8,11 +8,13 @@
 // successes, a client's cancel as neither.
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
 #include "backends/backend.h"
 #include "backends/resilience/circuit_breaker.h"
+#include "backends/resilience/outcome_sink.h"
 
 namespace slipway::backends {
 
@@ -47,6 +49,9 @@ class GuardedBackend : public Backend, public std::enable_shared_from_this<Guard
   const std::shared_ptr<Backend>& inner() const { return inner_; }
 
  private:
+  void record(RequestOutcome outcome, const std::string& detail);
+  void apply_health(const HealthStatus& status);
+
   std::shared_ptr<Backend> inner_;
   CircuitBreaker circuit_;
   HealthCheckOptions health_;
@@ -59,12 +64,17 @@ class GuardedBackend : public Backend, public std::enable_shared_from_this<Guard
 class HealthChecker {
  public:
   HealthChecker();
-  ~HealthChecker();  // stops and joins
+  explicit HealthChecker(SteadyClock clock);  // schedules by this clock (tests step it)
+  ~HealthChecker();                           // stops and joins
   HealthChecker(const HealthChecker&) = delete;
   HealthChecker& operator=(const HealthChecker&) = delete;
 
-  void add(const std::shared_ptr<GuardedBackend>& backend);
+  void add(const std::shared_ptr<GuardedBackend>& backend);  // first check at once
   void stop();
+  // Re-reads the clock and starts every check now due; returns once they are started (tests
+  // stepping a fake clock, or "check now").
+  void wake();
+  std::size_t size() const;  // backends watched; unloaded ones drop out at the next round
 
  private:
   struct State;

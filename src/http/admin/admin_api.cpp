@@ -24,12 +24,14 @@ AdminResponse error_answer(const ApiError& error, std::string allow = {}) {
 AdminApi::AdminApi(registry::Registry* registry, std::shared_ptr<ModelLoader> loader,
                    std::shared_ptr<feedback::FeedbackLog> feedback,
                    std::shared_ptr<traffic::TrafficService> traffic,
-                   std::shared_ptr<monitor::MonitorService> monitor)
+                   std::shared_ptr<monitor::MonitorService> monitor,
+                   std::shared_ptr<auth::KeyRing> keys)
     : registry_(registry),
       loader_(std::move(loader)),
       feedback_(std::move(feedback)),
       traffic_(std::move(traffic)),
-      monitor_(std::move(monitor)) {}
+      monitor_(std::move(monitor)),
+      keys_(std::move(keys)) {}
 
 AdminResponse AdminApi::handle(const AdminRequest& request) const {
   ErrorContext errors;
@@ -38,7 +40,7 @@ AdminResponse AdminApi::handle(const AdminRequest& request) const {
     const std::string_view path = trim_trailing_slash(request.path);
     std::string allow;
     for (const auto* table : {&registry_routes(), &served_routes(), &feedback_routes(),
-                              &traffic_routes(), &monitor_routes()}) {
+                              &traffic_routes(), &monitor_routes(), &key_routes()}) {
       for (const AdminRoute& route : *table) {
         const auto params = match_path(route.pattern, path);
         if (!params) continue;
@@ -68,11 +70,15 @@ AdminResponse AdminApi::handle(const AdminRequest& request) const {
           return error_answer(ApiError::unavailable(
               "Monitoring is not enabled on this server (monitoring.enabled)."));
         }
+        if (route.needs == AdminNeeds::Keys && (!keys_ || !keys_->store())) {
+          return error_answer(ApiError::unavailable(
+              "API keys are not managed on this server: it runs without a store."));
+        }
         errors.not_found_code = route.not_found_code;
         errors.conflict_code = route.conflict_code;
         errors.stage_rule_code = route.stage_rule_code;
-        AdminCall call{request,         *params,        registry_,      loader_.get(),
-                       feedback_.get(), traffic_.get(), monitor_.get(), errors};
+        AdminCall call{request,        *params,        registry_,   loader_.get(), feedback_.get(),
+                       traffic_.get(), monitor_.get(), keys_.get(), errors};
         return route.handler(call);
       }
     }

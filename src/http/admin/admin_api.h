@@ -1,8 +1,8 @@
 #pragma once
 // The admin REST API under /admin/v1/ (docs/admin-api.md): registry operations and the models
-// a running server serves, the response log, routes with their rollouts, and monitoring. Handlers
-// are plain blocking functions (they wait for durable store writes and model loads), so the
-// connection runs them on the server's admin thread pool, never on an I/O thread. JSON in, JSON
+// a running server serves, the response log, routes with their rollouts, monitoring and API keys.
+// Handlers are plain blocking functions (they wait for durable store writes and model loads), so
+// the connection runs them on the server's admin thread pool, never on an I/O thread. JSON in, JSON
 // out, errors in the OpenAI format.
 #include <boost/beast/http/verb.hpp>
 #include <map>
@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/key_ring.h"
 #include "backends/backend.h"
 #include "feedback/feedback_log.h"
 #include "http/admin/model_loader.h"
@@ -39,11 +40,14 @@ struct AdminResponse {
 
 class AdminApi {
  public:
-  // Any may be null: its endpoints then answer 503 saying what is not configured.
+  // Any may be null: its endpoints then answer 503 saying what is not configured. `keys` is
+  // the ring the server authenticates with; the key endpoints need it to have a store, and
+  // reload it after each change.
   AdminApi(registry::Registry* registry, std::shared_ptr<ModelLoader> loader,
            std::shared_ptr<feedback::FeedbackLog> feedback = nullptr,
            std::shared_ptr<traffic::TrafficService> traffic = nullptr,
-           std::shared_ptr<monitor::MonitorService> monitor = nullptr);
+           std::shared_ptr<monitor::MonitorService> monitor = nullptr,
+           std::shared_ptr<auth::KeyRing> keys = nullptr);
   // Never throws: every error becomes an OpenAI-style error body with its status.
   AdminResponse handle(const AdminRequest& request) const;
 
@@ -53,6 +57,7 @@ class AdminApi {
   std::shared_ptr<feedback::FeedbackLog> feedback_;
   std::shared_ptr<traffic::TrafficService> traffic_;
   std::shared_ptr<monitor::MonitorService> monitor_;
+  std::shared_ptr<auth::KeyRing> keys_;
 };
 
 }  // namespace slipway::http

@@ -2,8 +2,8 @@
 // The admin API's route table: one entry per method and path pattern of docs/admin-api.md,
 // with what the route needs (the registry, the model loader or the feedback log) and what its
 // registry errors mean. admin_registry_routes.cpp, admin_served_routes.cpp and
-// admin_feedback_routes.cpp, admin_traffic_routes.cpp and admin_monitor_routes.cpp hold the
-// handlers.
+// admin_feedback_routes.cpp, admin_traffic_routes.cpp, admin_monitor_routes.cpp and
+// admin_key_routes.cpp hold the handlers.
 #include <boost/beast/http/verb.hpp>
 #include <string_view>
 #include <vector>
@@ -14,8 +14,8 @@
 
 namespace slipway::http {
 
-// One matched request as a handler sees it. registry, loader, feedback or traffic is non-null
-// as the route needs.
+// One matched request as a handler sees it. registry, loader, feedback, traffic, monitor or
+// keys is non-null as the route needs.
 struct AdminCall {
   const AdminRequest& request;
   const PathParams& params;
@@ -24,12 +24,13 @@ struct AdminCall {
   feedback::FeedbackLog* feedback;
   traffic::TrafficService* traffic;
   monitor::MonitorService* monitor;
+  auth::KeyRing* keys;   // with a key store (KeyRing::store() non-null)
   ErrorContext& errors;  // a handler adds the models it names, for 404 codes
 
   const std::string& param(std::string_view name) const { return params.find(name)->second; }
 };
 
-enum class AdminNeeds { Registry, Loader, Feedback, Traffic, Monitor };
+enum class AdminNeeds { Registry, Loader, Feedback, Traffic, Monitor, Keys };
 
 struct AdminRoute {
   boost::beast::http::verb method;
@@ -47,5 +48,6 @@ const std::vector<AdminRoute>& served_routes();
 const std::vector<AdminRoute>& feedback_routes();
 const std::vector<AdminRoute>& traffic_routes();
 const std::vector<AdminRoute>& monitor_routes();
+const std::vector<AdminRoute>& key_routes();
 
 }  // namespace slipway::http

@@ -39,10 +39,11 @@ class Object {
   const Value* find(std::string_view key) const;
   void set(std::string key, Value value);
   bool erase(std::string_view key);
-  std::size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
+  // Defined after Value: clang instantiates the vector's constexpr members eagerly.
+  std::size_t size() const;
+  bool empty() const;
   const std::vector<std::pair<std::string, Value>>& entries() const { return entries_; }
-  void clear() { entries_.clear(); }
+  void clear();
 
  private:
   std::vector<std::pair<std::string, Value>> entries_;
@@ -106,6 +107,16 @@ class Value {
   bool tagged_ = false;  // a TupleValue, or a KeywordArgumentsValue
   Data data_;
 };
+
+inline std::size_t Object::size() const {
+  return entries_.size();
+}
+inline bool Object::empty() const {
+  return entries_.empty();
+}
+inline void Object::clear() {
+  entries_.clear();
+}
 
 // The reference's class names, for error messages.
 const char* type_name(const Value& v);

@@ -94,7 +94,7 @@ class Server {
   }
 
   get running() { return this.exitCode === undefined && this.exitSignal === undefined; }
-  get origin() { return `http://${this.host}:${this.port}`; }
+  get origin() { return `${this.scheme ?? 'http'}://${this.host}:${this.port}`; }
   get baseURL() { return `${this.origin}/v1`; }
   // The last lines the server printed, for assertion messages.
   log(lines = 40) {
@@ -144,12 +144,13 @@ export async function startServer(args, { env = {}, startTimeoutMs = 60_000, wai
 
   const deadline = Date.now() + startTimeoutMs;
   try {
-    const listening = /slipway: listening on http:\/\/([^\s:]+|\[[^\]]+\]):(\d+)/;
+    const listening = /slipway: listening on (https?):\/\/([^\s:]+|\[[^\]]+\]):(\d+)/;
     for (;;) {
       const m = listening.exec(server.stderrText);
       if (m) {
-        server.host = m[1];
-        server.port = Number(m[2]);
+        server.scheme = m[1];
+        server.host = m[2];
+        server.port = Number(m[3]);
         break;
       }
       if (!server.running) throw new Error(`exited (code ${server.exitCode}, signal ${server.exitSignal}) before listening`);

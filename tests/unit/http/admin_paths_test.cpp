@@ -65,7 +65,7 @@ TEST(AdminPaths, RouterSendsEveryAdminPathToTheAdminRoute) {
       const auto match = match_route(method, target);
       ASSERT_TRUE(match.route) << target;
       EXPECT_EQ(*match.route, Route::Admin) << target;
-      EXPECT_TRUE(route_needs_auth(*match.route));
+      EXPECT_EQ(route_scope(*match.route), auth::Scope::Admin);
     }
   }
   EXPECT_FALSE(match_route(verb::get, "/admin/v1x").route);

@@ -34,10 +34,13 @@ TEST(Router, MatchesRoutesAndTellsUnknownFromWrongMethod) {
   EXPECT_FALSE(unknown.route);
   EXPECT_FALSE(unknown.path_known);
 
-  EXPECT_FALSE(route_needs_auth(Route::Health));
-  EXPECT_FALSE(route_needs_auth(Route::Metrics));
-  EXPECT_TRUE(route_needs_auth(Route::Tokenize));
-  EXPECT_TRUE(route_needs_auth(Route::Models));
+  EXPECT_FALSE(route_scope(Route::Health));
+  EXPECT_FALSE(route_scope(Route::Metrics));
+  EXPECT_EQ(route_scope(Route::Tokenize), auth::Scope::Inference);
+  EXPECT_EQ(route_scope(Route::Models), auth::Scope::Inference);
+  EXPECT_EQ(route_scope(Route::ChatCompletions), auth::Scope::Inference);
+  EXPECT_EQ(route_scope(Route::Feedback), auth::Scope::Feedback);
+  EXPECT_EQ(route_scope(Route::Admin), auth::Scope::Admin);
 }
 
 const ApiError* error_of(const std::variant<ModelRequestBody, ApiError>& result) {
@@ -59,6 +62,8 @@ TEST(JsonRequest, StatusesForEachKindOfBadBody) {
   EXPECT_EQ(error_of(parse_model_body("{nope"))->status, 400);
   EXPECT_EQ(error_of(parse_model_body(""))->status, 400);
   EXPECT_EQ(error_of(parse_model_body("{\"model\":\"m\",\"x\":\"\xff\xfe\"}"))->status, 400);
+  // A number beyond double's range is a bad body, not an exception that drops the connection.
+  EXPECT_EQ(error_of(parse_model_body(R"({"model":"m","temperature":1e400})"))->status, 400);
   EXPECT_EQ(error_of(parse_model_body("[1,2]"))->status, 422);
   auto missing = parse_model_body(R"({"messages":[]})");
   EXPECT_EQ(error_of(missing)->status, 422);
