@@ -33,6 +33,7 @@ KeyRing::KeyRing(std::shared_ptr<KeyStore> keys, std::optional<std::string> boot
   // An empty SLIPWAY_API_KEY is no key: it must not let an empty bearer token in.
   if (bootstrap_key && !bootstrap_key->empty()) bootstrap_ = hash_secret(*bootstrap_key);
   if (!keys_) return;
+  touch_writer_ = std::thread([this] { write_touches(); });
   // Subscribe before the first load so no change between the two is missed.
   subscription_ = keys_->store().subscribe("auth", [this](const std::string&) {
     try {
@@ -45,6 +46,36 @@ KeyRing::KeyRing(std::shared_ptr<KeyStore> keys, std::optional<std::string> boot
 
 KeyRing::~KeyRing() {
   subscription_.reset();  // waits for a running reload before the maps go away
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  touch_wanted_.notify_all();
+  if (touch_writer_.joinable()) touch_writer_.join();
+}
+
+void KeyRing::write_touches() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    touch_wanted_.wait(lock, [this] { return stopping_ || !pending_touches_.empty(); });
+    if (stopping_) return;
+    auto touches = std::move(pending_touches_);
+    pending_touches_.clear();
+    writing_touches_ = true;
+    lock.unlock();
+    for (const auto& [id, ms] : touches) keys_->touch(id, ms);  // never throws
+    lock.lock();
+    writing_touches_ = false;
+    touches_written_.notify_all();
+  }
+}
+
+void KeyRing::flush_touches() const {
+  std::unique_lock lock(mutex_);
+  touches_written_.wait(lock, [this] {
+    return stopping_ || !touch_writer_.joinable() ||
+           (pending_touches_.empty() && !writing_touches_);
+  });
 }
 
 void KeyRing::reload() {
@@ -77,12 +108,15 @@ std::variant<Identity, AuthFailure> KeyRing::authenticate(std::string_view secre
                                   ? touched->second
                                   : key.last_used_ms.value_or(std::numeric_limits<int64_t>::min());
       touch_due = last_ms <= now_ms - kTouchIntervalMs;
-      if (touch_due) touched_ms_[key.id] = now_ms;
+      if (touch_due) {
+        touched_ms_[key.id] = now_ms;
+        pending_touches_[key.id] = now_ms;
+      }
     }
   }
   if (key.revoked_ms) return failure(AuthFailure::Reason::Revoked, key.id, "was revoked.");
   if (!key.active_at(now_ms)) return failure(AuthFailure::Reason::Expired, key.id, "has expired.");
-  if (touch_due) keys_->touch(key.id, now_ms);  // never throws
+  if (touch_due) touch_wanted_.notify_one();
   return Identity{key.id, key.name, key.scopes, key.limits};
 }
 

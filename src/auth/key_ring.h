@@ -5,11 +5,13 @@
 // store notifies channel "auth" (a key created or revoked by any process on the store) and
 // when told to (the admin API reloads after its own changes, so a revoke there fails the key
 // for the very next request).
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <variant>
 
@@ -46,12 +48,14 @@ class KeyRing {
   // Whether any key can authenticate (bootstrap or an active stored key).
   bool has_keys() const;
   void reload();  // throws store errors
+  // Waits until every last-use time recorded so far is written (tests, shutdown).
+  void flush_touches() const;
   std::shared_ptr<KeyStore> store() const { return keys_; }
 
  private:
-  struct Entry {
-    ApiKeyRecord record;
-  };
+  // last_used_ms is written by a thread of its own: a store write (an fsync) must never run on
+  // the request's I/O thread.
+  void write_touches();
   std::shared_ptr<KeyStore> keys_;
   std::optional<std::string> bootstrap_;  // the bootstrap key's hash (hash_secret)
   store::WallClock clock_;
@@ -60,6 +64,12 @@ class KeyRing {
   std::unordered_map<std::string, ApiKeyRecord> by_hash_;
   mutable std::unordered_map<std::string, int64_t> touched_ms_;  // last touch per key id
   std::unique_ptr<store::Subscription> subscription_;
+  mutable std::unordered_map<std::string, int64_t> pending_touches_;  // guarded by mutex_
+  mutable std::condition_variable touch_wanted_;
+  mutable std::condition_variable touches_written_;
+  bool writing_touches_ = false;  // guarded by mutex_
+  bool stopping_ = false;         // guarded by mutex_
+  std::thread touch_writer_;
 };
 
 }  // namespace slipway::auth

@@ -141,14 +141,17 @@ TEST_P(AuthKeyRingTest, LastUseIsRecordedAtMostOnceAMinute) {
   const std::string& id = created.record.id;
   const auto keys = ring();
   identity(keys->authenticate(created.secret));
+  keys->flush_touches();
   EXPECT_EQ(keys_->get(id).last_used_ms, kDec1);
 
   now_ms_ += kMinute - 1;
   identity(keys->authenticate(created.secret));
+  keys->flush_touches();
   EXPECT_EQ(keys_->get(id).last_used_ms, kDec1);
 
   now_ms_ += 1;
   identity(keys->authenticate(created.secret));
+  keys->flush_touches();
   EXPECT_EQ(keys_->get(id).last_used_ms, kDec1 + kMinute);
 }
 
@@ -157,6 +160,7 @@ TEST_P(AuthKeyRingTest, AFreshRingDoesNotTouchAKeyUsedWithinTheMinute) {
   keys_->touch(created.record.id, kDec1 - 1000);
   const auto keys = ring();  // as after a restart
   identity(keys->authenticate(created.secret));
+  keys->flush_touches();
   EXPECT_EQ(keys_->get(created.record.id).last_used_ms, kDec1 - 1000);
 }
 
