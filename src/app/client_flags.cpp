@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <stdexcept>
 
+#include "app/cli_output.h"
+
 namespace slipway::app {
 
 CommonFlagsPtr add_client_flags(CLI::App& group, const std::string& served) {
@@ -28,6 +30,15 @@ bool uses_server(const ClientOptions& options) {
     throw std::invalid_argument("--server cannot be combined with --data or --store");
   }
   return true;
+}
+
+void print_answer(const CommonFlags& common, const nlohmann::ordered_json& answer,
+                  const std::function<std::string(const nlohmann::ordered_json&)>& render) {
+  if (common.json) {
+    print_json(answer);
+  } else {
+    print_text(render(answer));
+  }
 }
 
 }  // namespace slipway::app

@@ -33,7 +33,7 @@ void register_rollback_command(CLI::App& root) {
   cmd->add_flag("--force", args->force, "Switch even when the target fails its health check");
   cmd->add_option("--reason", args->reason, "Why (kept in the route's events)");
   cmd->callback([args, common] {
-    traffic::print_answer(
+    print_answer(
         *common,
         traffic::make_traffic_client(common->client)->rollback(args->route, rollback_body(*args)),
         traffic::render_rollback);

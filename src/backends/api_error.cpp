@@ -5,7 +5,8 @@ namespace {
 
 ApiError make(int status, std::string message, std::string type, std::string param = {},
               std::string code = {}) {
-  return ApiError{status, std::move(message), std::move(type), std::move(param), std::move(code)};
+  return ApiError{status,           std::move(message), std::move(type),
+                  std::move(param), std::move(code),    std::nullopt};
 }
 
 Json optional_string(const std::string& value) {

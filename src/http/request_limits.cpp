@@ -29,9 +29,11 @@ std::optional<ApiError> check_request_limits(const Json& body, Endpoint endpoint
   }
   const int64_t max_items = static_cast<int64_t>(options.max_messages);
   const char* list = endpoint == Endpoint::ChatCompletions ? "messages" : "prompt";
-  if (const auto items = body.find(list); max_items > 0 && items != body.end() &&
-                                          items->is_array() &&
-                                          static_cast<int64_t>(items->size()) > max_items) {
+  // A completion's prompt may be a list of token ids: that is one prompt, not a list of them.
+  const auto items = body.find(list);
+  const bool is_list =
+      items != body.end() && items->is_array() && !(items->size() > 0 && (*items)[0].is_number());
+  if (max_items > 0 && is_list && static_cast<int64_t>(items->size()) > max_items) {
     return over_limit(list, "has " + std::to_string(items->size()) + " entries", max_items,
                       "max_messages");
   }

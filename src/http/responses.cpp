@@ -31,15 +31,18 @@ Response error_response(const ApiError& error) {
 }
 
 ApiError request_timeout_error(std::string message) {
-  return ApiError{408, std::move(message), "invalid_request_error", {}, "request_timeout"};
+  return ApiError{408, std::move(message), "invalid_request_error",
+                  {},  "request_timeout",  std::nullopt};
 }
 
 ApiError method_not_allowed_error(std::string message) {
-  return ApiError{405, std::move(message), "invalid_request_error", {}, "method_not_allowed"};
+  return ApiError{405, std::move(message),   "invalid_request_error",
+                  {},  "method_not_allowed", std::nullopt};
 }
 
 ApiError header_too_large_error(std::string message) {
-  return ApiError{431, std::move(message), "invalid_request_error", {}, "headers_too_large"};
+  return ApiError{431, std::move(message),  "invalid_request_error",
+                  {},  "headers_too_large", std::nullopt};
 }
 
 std::string sse_event(const Json& value) {

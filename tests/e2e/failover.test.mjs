@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTempDir, sleep, startServer, tinyModelFolder } from './lib/server.mjs';
+import { makeTempDir, sleep, startServer, tinyModelFolder, waitFor as waitForLib } from './lib/server.mjs';
 import { assertErrorShape, postRaw } from './lib/http.mjs';
 import { fetchMetrics, metricSum } from './lib/metrics.mjs';
 import { registerVersion } from './lib/registry.mjs';
@@ -99,15 +99,9 @@ function load(concurrency = 3) {
   };
 }
 
-async function waitFor(what, check, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${server.log()}`);
-    await sleep(100);
-  }
-}
+// The harness's waitFor with this file's server log in its error.
+const waitFor = (what, check, timeoutMs = 30_000) =>
+  waitForLib(what, check, timeoutMs, { intervalMs: 100, context: () => server.log() });
 
 // The stable version is served under the route's model name ("bot"): the circuit's label.
 async function circuitState() {

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTempDir, sleep, startServer, tinyModelFolder } from './lib/server.mjs';
+import { makeTempDir, sleep, startServer, tinyModelFolder, waitFor as waitForLib } from './lib/server.mjs';
 import { makeClient } from './lib/client.mjs';
 import { adminCall } from './lib/http.mjs';
 import { checkScrapeAgainstDeployList, fetchMetrics, metricSum } from './lib/metrics.mjs';
@@ -59,15 +59,9 @@ async function judgeCounts() {
   return { scored: count('scored'), unparsable: count('unparsable'), failed: count('failed'), samples: m };
 }
 
-async function waitFor(what, check, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${server.log()}`);
-    await sleep(200);
-  }
-}
+// The harness's waitFor with this file's server log in its error.
+const waitFor = (what, check, timeoutMs = 60_000) =>
+  waitForLib(what, check, timeoutMs, { intervalMs: 200, context: () => server.log() });
 
 before(async () => {
   judge = await startJudgeServer();

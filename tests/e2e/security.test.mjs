@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTempDir, sleep, startServer, tinyModelFolder } from './lib/server.mjs';
+import { makeTempDir, startServer, tinyModelFolder, waitFor as waitForLib } from './lib/server.mjs';
 import { makeClient } from './lib/client.mjs';
 import { assertErrorShape, getRaw, postRaw } from './lib/http.mjs';
 import { slipwayOk } from './lib/registry.mjs';
@@ -32,15 +32,9 @@ const chatBody = (content = 'hello', extra = {}) => ({
   model: 'tiny', messages: [{ role: 'user', content }], max_tokens: 4, ...extra,
 });
 
-async function waitFor(what, check, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${server.log()}`);
-    await sleep(50);
-  }
-}
+// The harness's waitFor with this file's server log in its error.
+const waitFor = (what, check, timeoutMs = 10_000) =>
+  waitForLib(what, check, timeoutMs, { intervalMs: 50, context: () => server.log() });
 
 before(async () => {
   tmp = makeTempDir('security');

@@ -11,15 +11,6 @@
 namespace slipway::app::keys_cli {
 namespace {
 
-void print_answer(const CommonFlags& common, const Json& answer,
-                  const std::function<std::string(const Json&)>& render) {
-  if (common.json) {
-    print_json(answer);
-  } else {
-    print_text(render(answer));
-  }
-}
-
 void add_create_command(CLI::App& keys, const CommonFlagsPtr& common) {
   auto key = std::make_shared<NewKey>();
   auto days = std::make_shared<int64_t>(0);

@@ -59,15 +59,6 @@ void add_resolve_command(CLI::App& alerts, const CommonFlagsPtr& common) {
 
 }  // namespace
 
-void print_answer(const CommonFlags& common, const Json& answer,
-                  const std::function<std::string(const Json&)>& render) {
-  if (common.json) {
-    print_json(answer);
-  } else {
-    print_text(render(answer));
-  }
-}
-
 void add_alerts_commands(CLI::App& alerts, const CommonFlagsPtr& common) {
   add_list_command(alerts, common);
   add_show_command(alerts, common);

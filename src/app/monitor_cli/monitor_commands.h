@@ -17,8 +17,4 @@ void add_quality_arguments(CLI::App& cmd, const CommonFlagsPtr& common);
 void add_drift_arguments(CLI::App& cmd, const CommonFlagsPtr& common);
 void add_monitor_commands(CLI::App& monitor, const CommonFlagsPtr& common);
 
-// The answer as is with --json, else its text form.
-void print_answer(const CommonFlags& common, const Json& answer,
-                  const std::function<std::string(const Json&)>& render);
-
 }  // namespace slipway::app::monitor_cli

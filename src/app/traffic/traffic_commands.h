@@ -26,10 +26,6 @@ void add_rollout_status_command(CLI::App& rollout, CommonFlagsPtr common);
 // promote, pause, resume and abort: ROUTE [--reason TEXT] each.
 void add_rollout_action_commands(CLI::App& rollout, CommonFlagsPtr common);
 
-// The service's JSON as is with --json, else its text form.
-void print_answer(const CommonFlags& common, const Json& answer,
-                  const std::function<std::string(const Json&)>& render);
-
 // The positional ROUTE every traffic command takes.
 CLI::Option* add_route_argument(CLI::App& cmd, std::string& route);
 

@@ -112,7 +112,8 @@ ApiError current_exception_error(const ErrorContext& context) {
 }
 
 ApiError conflict_error(std::string message, std::string code) {
-  return ApiError{409, std::move(message), "invalid_request_error", {}, std::move(code)};
+  return ApiError{409, std::move(message), "invalid_request_error",
+                  {},  std::move(code),    std::nullopt};
 }
 
 }  // namespace slipway::http

@@ -20,6 +20,20 @@ export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// Polls `check` until it returns something truthy (returned), or throws naming `what` after
+// timeoutMs, with `context()` (e.g. the server's log) in the message.
+export async function waitFor(what, check, timeoutMs = 30_000, { intervalMs = 100, context } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not within ${timeoutMs} ms${context ? `\n${context()}` : ''}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
 // Rejects with `what` when `promise` has not settled within ms.
 export function withTimeout(promise, ms, what) {
   let timer;

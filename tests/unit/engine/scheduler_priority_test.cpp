@@ -126,9 +126,11 @@ TEST(SchedulerPriority, UserTakesABatchSlotFromAShadowAtTheNextStep) {
   std::size_t mark = 0;
   {
     Scheduler scheduler(package, pool, config);
-    scheduler.submit(request(prompt_a, shadow_params, Priority::Shadow),
-                     log.tag('a', hold.at_output(3, a.sink())));
-    scheduler.submit(request(prompt_b, shadow_params, Priority::Shadow), log.tag('b', b.sink()));
+    // Held at the second shadow's output: the first may run alone for a few steps before the
+    // second arrives (a loaded machine), but by b's third output both are in the batch.
+    scheduler.submit(request(prompt_a, shadow_params, Priority::Shadow), log.tag('a', a.sink()));
+    scheduler.submit(request(prompt_b, shadow_params, Priority::Shadow),
+                     log.tag('b', hold.at_output(3, b.sink())));
     ASSERT_TRUE(hold.wait_holding());
     EXPECT_EQ(scheduler.stats().running_background, 2);
     EXPECT_EQ(scheduler.stats().running, 2);
