@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "auth/key_secret.h"
@@ -82,9 +83,17 @@ void KeyRing::reload() {
   if (!keys_) return;
   std::lock_guard reloading(reload_mutex_);
   std::unordered_map<std::string, ApiKeyRecord> by_hash;
-  for (auto& [hash, record] : keys_->all_with_hashes()) by_hash.emplace(hash, std::move(record));
+  int64_t active_until_ms = std::numeric_limits<int64_t>::min();
+  for (auto& [hash, record] : keys_->all_with_hashes()) {
+    if (!record.revoked_ms) {
+      active_until_ms = std::max(active_until_ms,
+                                 record.expires_ms.value_or(std::numeric_limits<int64_t>::max()));
+    }
+    by_hash.emplace(hash, std::move(record));
+  }
   std::lock_guard lock(mutex_);
   by_hash_.swap(by_hash);
+  keys_active_until_ms_ = active_until_ms;
 }
 
 std::variant<Identity, AuthFailure> KeyRing::authenticate(std::string_view secret) const {
@@ -124,10 +133,7 @@ bool KeyRing::has_keys() const {
   if (bootstrap_) return true;
   const int64_t now_ms = clock_();
   std::lock_guard lock(mutex_);
-  for (const auto& [hash, key] : by_hash_) {
-    if (key.active_at(now_ms)) return true;
-  }
-  return false;
+  return now_ms < keys_active_until_ms_;
 }
 
 }  // namespace slipway::auth

@@ -62,6 +62,9 @@ class KeyRing {
   mutable std::mutex mutex_;
   std::mutex reload_mutex_;  // one reload at a time: an older snapshot never wins
   std::unordered_map<std::string, ApiKeyRecord> by_hash_;
+  // The latest moment any stored key can still authenticate (min: none can), so has_keys(),
+  // asked on every request, needs no walk over the keys.
+  int64_t keys_active_until_ms_ = 0;                             // guarded by mutex_
   mutable std::unordered_map<std::string, int64_t> touched_ms_;  // last touch per key id
   std::unique_ptr<store::Subscription> subscription_;
   mutable std::unordered_map<std::string, int64_t> pending_touches_;  // guarded by mutex_

@@ -83,22 +83,22 @@ void RateLimiter::charge_tokens(const std::string& key_id, const KeyLimits& limi
   bucket.level -= static_cast<double>(tokens);
 }
 
-int64_t RateLimiter::remaining_requests(const std::string& key_id, const KeyLimits& limits) {
-  if (limits.requests_per_minute <= 0) return -1;
+int64_t RateLimiter::remaining(const std::string& key_id, int64_t per_minute,
+                               Bucket KeyBuckets::*which) {
+  if (per_minute <= 0) return -1;
   const int64_t now_ms = clock_();
   std::lock_guard lock(mutex_);
-  Bucket& bucket = keys_[key_id].requests;
-  refill(bucket, limits.requests_per_minute, now_ms);
+  Bucket& bucket = keys_[key_id].*which;
+  refill(bucket, per_minute, now_ms);
   return whole_remaining(bucket.level);
 }
 
+int64_t RateLimiter::remaining_requests(const std::string& key_id, const KeyLimits& limits) {
+  return remaining(key_id, limits.requests_per_minute, &KeyBuckets::requests);
+}
+
 int64_t RateLimiter::remaining_tokens(const std::string& key_id, const KeyLimits& limits) {
-  if (limits.tokens_per_minute <= 0) return -1;
-  const int64_t now_ms = clock_();
-  std::lock_guard lock(mutex_);
-  Bucket& bucket = keys_[key_id].tokens;
-  refill(bucket, limits.tokens_per_minute, now_ms);
-  return whole_remaining(bucket.level);
+  return remaining(key_id, limits.tokens_per_minute, &KeyBuckets::tokens);
 }
 
 }  // namespace slipway::auth

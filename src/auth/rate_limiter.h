@@ -46,6 +46,7 @@ class RateLimiter {
     Bucket requests, tokens;
   };
   void refill(Bucket& bucket, int64_t per_minute, int64_t now_ms);
+  int64_t remaining(const std::string& key_id, int64_t per_minute, Bucket KeyBuckets::*which);
   SteadyMs clock_;
   std::mutex mutex_;
   std::unordered_map<std::string, KeyBuckets> keys_;

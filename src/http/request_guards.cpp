@@ -40,9 +40,9 @@ bool has_any_key(const RequestGuards& guards, const ServerOptions& options) {
 std::variant<Caller, ApiError> authorize(const RequestGuards& guards, const ServerOptions& options,
                                          std::optional<std::string_view> authorization,
                                          auth::Scope scope) {
-  Caller local;
-  local.limits = effective_limits({}, options);
-  if (!has_any_key(guards, options)) return local;
+  // Without any key the server is on loopback only: its one local user is not rate limited
+  // (key limits are per key, and there is none to hold them).
+  if (!has_any_key(guards, options)) return Caller{};
   if (!authorization) {
     return ApiError::unauthorized(
         "Missing API key: send the header \"Authorization: Bearer <key>\" with a key from "

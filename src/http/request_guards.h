@@ -21,7 +21,7 @@ struct ServerOptions;
 struct Caller {
   std::string key_id;          // empty: the local user of a server without keys
   std::string name = "local";  // the key's name: the admin API's actor
-  auth::KeyLimits limits;      // effective: the key's own, else the server's defaults
+  auth::KeyLimits limits;      // the key's own, else the server's defaults; none locally
 };
 
 struct RequestGuards {
